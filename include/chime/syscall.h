@@ -1,0 +1,86 @@
+/* Chime syscall ABI.
+ *
+ * ecall with a7 = number, a0..a5 = arguments. On return a0 = result (>= 0) or
+ * a negative CHIME_E* code, a1 = a second result where noted. All other
+ * registers are preserved. Pointer arguments must lie wholly in user space
+ * (below CHIME_USER_TOP); anything else returns CHIME_EFAULT.
+ *
+ * Handles (h) are indices in the caller's handle table; CHIME_SELF names the
+ * caller's own thread or space. Times are in nanoseconds of the monotonic
+ * clock; a timeout of CHIME_FOREVER waits without limit, 0 polls. */
+#ifndef CHIME_SYSCALL_H
+#define CHIME_SYSCALL_H
+
+#define CHIME_FOREVER (~0ull)
+
+enum chime_sysno {
+    /* ---- misc -------------------------------------------------------- */
+    SYS_NULL = 0,            /* () -> 0: the cheapest round trip (benchmarks) */
+    SYS_DEBUG_WRITE = 1,     /* (buf, len) -> len: write bytes to the console */
+    SYS_CLOCK_GET = 2,       /* () -> ns since boot (monotonic) */
+    SYS_HART_SELF = 3,       /* () -> id of the hart the caller runs on */
+    SYS_MEM_STATS = 4,       /* () -> free frames; a1 = total frames */
+    SYS_POWEROFF = 5,        /* (status) root task only: stop the machine,
+                                QEMU exits with status */
+
+    /* ---- threads ----------------------------------------------------- */
+    SYS_THREAD_CREATE = 10,  /* (space h, pc, sp, arg, tp) -> thread h;
+                                the thread starts at pc with a0 = arg */
+    SYS_THREAD_EXIT = 11,    /* () -> no return; the last thread's exit
+                                ends the process with status 0 */
+    SYS_YIELD = 12,          /* () -> 0 */
+    SYS_SLEEP = 13,          /* (ns) -> 0 after at least ns */
+    SYS_THREAD_PRIORITY = 14,/* (thread h, prio 0..CHIME_PRIO_MAX) -> 0 */
+    SYS_THREAD_AFFINITY = 15,/* (thread h, hart mask) -> 0; 0 = any hart */
+    SYS_THREAD_ID = 16,      /* (thread h) -> kernel-wide thread id */
+
+    /* ---- address spaces / processes ---------------------------------- */
+    SYS_SPACE_CREATE = 20,   /* (name, name_len) -> space h: a new empty
+                                process; the name appears in fault reports */
+    SYS_SPACE_MAP_ANON = 21, /* (space h, va, len, prot) -> 0: zeroed frames */
+    SYS_SPACE_MAP_FRAMES = 22, /* (space h, frames h, offset, va, len, prot)
+                                -> 0: map part of a frames object */
+    SYS_SPACE_UNMAP = 23,    /* (space h, va, len) -> 0 */
+    SYS_SPACE_PROTECT = 24,  /* (space h, va, len, prot) -> 0 */
+    SYS_SPACE_WRITE = 25,    /* (space h, dst va, src, len) -> 0: copy from the
+                                caller into another space it holds */
+    SYS_SPACE_GRANT = 26,    /* (space h, h, rights) -> handle in that space */
+    SYS_SPACE_WAIT = 27,     /* (space h, timeout) -> exit status */
+    SYS_SPACE_KILL = 28,     /* (space h, status) -> 0 */
+    SYS_EXIT = 29,           /* (status) -> no return: end the process */
+
+    /* ---- handles ----------------------------------------------------- */
+    SYS_HANDLE_CLOSE = 30,   /* (h) -> 0 */
+    SYS_HANDLE_DUP = 31,     /* (h, rights) -> new h with rights & old rights */
+    SYS_HANDLE_INFO = 32,    /* (h) -> object type; a1 = size for frames */
+
+    /* ---- user-mode interrupts (see uintr.h) -------------------------- */
+    SYS_UINTR_REGISTER_HANDLER = 40,   /* (entry, flags) -> state page va */
+    SYS_UINTR_UNREGISTER_HANDLER = 41, /* (flags) -> 0 */
+    SYS_UINTR_VECTOR_CREATE = 42,      /* (vector 0..63) -> vector h */
+    SYS_UINTR_REGISTER_SENDER = 43,    /* (vector h) -> sender index */
+    SYS_UINTR_UNREGISTER_SENDER = 44,  /* (index) -> 0 */
+    SYS_UIPI_SEND = 45,                /* (index) -> 0 */
+    SYS_UINTR_WAIT = 46,               /* (timeout) -> pending bits consumed */
+    SYS_UINTR_SEND_WAIT = 47,          /* (index, timeout) -> pending bits */
+    SYS_URET = 48,                     /* () -> resumes the interrupted code */
+    SYS_IRQ_BIND = 49,                 /* (irq h, vector) -> 0 */
+    SYS_IRQ_ACK = 50,                  /* (irq h) -> 0: unmask the line */
+
+    /* ---- IPC (see ipc.h) --------------------------------------------- */
+    SYS_IPC_SERVE = 60,      /* (name, name_len, vector) -> service h;
+                                a1 = control ring va */
+    SYS_IPC_CONNECT = 61,    /* (name, name_len, buf size, vector,
+                                struct ipc_conn_info *out) -> conn h */
+    SYS_IPC_DISCONNECT = 62, /* (conn h) -> 0 */
+    SYS_IPC_LEND = 63,       /* (conn h, va, len, prot) -> va in the server */
+    SYS_IPC_UNLEND = 64,     /* (conn h, server va) -> 0 */
+
+    SYS_COUNT = 70
+};
+
+/* Priorities: higher runs first; round robin within one priority. */
+#define CHIME_PRIO_MAX 31
+#define CHIME_PRIO_DEFAULT 10
+
+#endif
