@@ -37,9 +37,8 @@ include mk/config.mk
 ALL_TARGETS :=
 TEST_SUITES :=
 FORMAT_SOURCES :=
-FRAGMENTS := $(wildcard platform/riscv/rules.mk kernel/rules.mk libos/rules.mk mk/programs.mk \
-                        servers/fs/ext2/rules.mk tests/unit/rules.mk tests/fuzz/rules.mk \
-                        tests/system/rules.mk)
+FRAGMENTS := $(sort $(wildcard platform/riscv/rules.mk kernel/rules.mk libos/rules.mk mk/programs.mk \
+                        servers/*/rules.mk servers/*/*/rules.mk tests/*/rules.mk tests/unit/*.mk))
 include $(FRAGMENTS)
 
 all: $(ALL_TARGETS)

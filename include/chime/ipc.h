@@ -77,8 +77,11 @@ struct ipc_header {
     struct ipc_index server_awake; /* server: nonzero while it polls its rings;
                                       a client then need not notify */
     struct ipc_index client_awake; /* client: nonzero while it polls */
+    struct ipc_index closed;       /* kernel: nonzero once either side has
+                                      disconnected or exited; the survivor's
+                                      waits are woken and calls fail (EPIPE) */
 };
-_Static_assert(sizeof(struct ipc_header) == 7 * 64, "ipc_header layout");
+_Static_assert(sizeof(struct ipc_header) == 8 * 64, "ipc_header layout");
 
 /* SYS_IPC_CONNECT's result, written to the caller's out pointer. */
 struct ipc_conn_info {

@@ -78,9 +78,12 @@ struct chime_boot_info {
 #define CHIME_BOOTINFO_MAGIC 0x544f4f42u /* "BOOT" */
 #define CHIME_BOOTINFO_VA (CHIME_INFO_VA - 0x2000ull)
 
-/* Exit status of a process the kernel ended because it faulted. */
-#define CHIME_STATUS_FAULT 0x100
-#define CHIME_STATUS_KILLED 0x101
+/* Exit status of a process the kernel ended: after a fault, or killed by
+ * SYS_SPACE_KILL without a status of its own. Both fit in 8 bits, as the
+ * status reaches QEMU's exit code through the test finisher (shell
+ * convention: 128 + SIGSEGV, 128 + SIGKILL). */
+#define CHIME_STATUS_FAULT 139
+#define CHIME_STATUS_KILLED 137
 
 _Static_assert(sizeof(struct chime_boot_device) == 64, "boot device record is 64 bytes");
 _Static_assert(sizeof(struct chime_boot_info) <= 4096, "boot info fits a page");

@@ -24,8 +24,9 @@ enum chime_sysno {
                                 QEMU exits with status */
 
     /* ---- threads ----------------------------------------------------- */
-    SYS_THREAD_CREATE = 10,  /* (space h, pc, sp, arg, tp) -> thread h;
-                                the thread starts at pc with a0 = arg */
+    SYS_THREAD_CREATE = 10,  /* (space h, pc, sp, arg, tp, hart mask) -> thread h;
+                                the thread starts at once at pc with a0 = arg,
+                                on a hart in mask (0 = any hart) */
     SYS_THREAD_EXIT = 11,    /* () -> no return; the last thread's exit
                                 ends the process with status 0 */
     SYS_YIELD = 12,          /* () -> 0 */
@@ -36,7 +37,8 @@ enum chime_sysno {
 
     /* ---- address spaces / processes ---------------------------------- */
     SYS_SPACE_CREATE = 20,   /* (name, name_len) -> space h: a new empty
-                                process; the name appears in fault reports */
+                                process whose handle 0 is its own space; the
+                                name appears in fault reports */
     SYS_SPACE_MAP_ANON = 21, /* (space h, va, len, prot) -> 0: zeroed frames */
     SYS_SPACE_MAP_FRAMES = 22, /* (space h, frames h, offset, va, len, prot)
                                 -> 0: map part of a frames object */

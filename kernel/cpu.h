@@ -1,0 +1,57 @@
+/* Per-hart state. tp points at this hart's struct cpu while in the kernel;
+ * sscratch holds it while the hart runs user code (see platform trap.S). */
+#ifndef KERNEL_CPU_H
+#define KERNEL_CPU_H
+
+#include "lib.h"
+#include "cpu_asm.h"
+#include "trapframe.h"
+#include <chime/layout.h>
+#include <chime/syscall.h>
+
+#define MAX_HARTS CHIME_MAX_HARTS
+#define NPRIO (CHIME_PRIO_MAX + 1)
+
+struct thread;
+struct space;
+
+/* Ready threads of one hart: one FIFO per priority and a bitmap of the
+ * non-empty ones, so the highest is found with one count-leading-zeros. */
+struct runqueue {
+    uint32_t bitmap;
+    uint32_t count;
+    struct list queue[NPRIO];
+};
+
+struct cpu {
+    uint64_t scratch;          /* CPU_SCRATCH: trap.S temporary */
+    struct trapframe *tf;      /* CPU_TF: trapframe of `current` */
+    uint64_t kstack_top;       /* CPU_KSTACK */
+    uint32_t hartid;
+    bool online;
+    bool need_resched;         /* a higher-priority thread became ready here */
+    struct thread *current;    /* NULL while idle */
+    struct space *space;       /* address space loaded in satp (NULL: kernel) */
+    struct runqueue rq;
+    uint64_t slice_end;        /* time-slice deadline of `current`, ticks */
+    uint64_t timer_armed;      /* value in stimecmp */
+    volatile uint32_t tlb_flush_req; /* set by a remote hart, cleared here */
+};
+
+_Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu scratch");
+_Static_assert(offsetof(struct cpu, tf) == CPU_TF, "cpu tf");
+_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu kstack");
+
+extern struct cpu cpus[MAX_HARTS];
+
+static inline struct cpu *this_cpu(void)
+{
+    struct cpu *c;
+    __asm__("mv %0, tp" : "=r"(c));
+    return c;
+}
+
+/* Answer a pending TLB shootdown request (lock-free; see vm.c). */
+void tlb_poll(struct cpu *c);
+
+#endif

@@ -1,0 +1,79 @@
+/* IPC services and connections, kernel side (the layout: include/chime/ipc.h).
+ *
+ * A service is a published name bound to a server's vector, with a control
+ * ring the kernel writes. A connection is one shared buffer mapped in both
+ * spaces plus a sender entry each way; each side holds it through a handle
+ * to its own end, and closing an end (or exiting) disconnects that side. */
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include "object.h"
+#include "lib.h"
+#include "trapframe.h"
+#include <chime/ipc.h>
+
+struct space;
+struct vector;
+
+struct service {
+    struct kobj obj;
+    char name[CHIME_IPC_NAME_MAX];
+    size_t len;
+    struct space *server;        /* NULL once unpublished */
+    struct vector *vec;          /* server's vector (reference) */
+    struct ipc_ctl_ring *ctl;    /* kernel view of the control ring */
+    uint64_t ctl_pa, ctl_va;
+    uint32_t ctl_tail;           /* the kernel's own copy: never read back */
+    struct list link;            /* published services */
+    struct list conns;           /* connections made through it */
+};
+
+enum { CONN_CLIENT = 0, CONN_SERVER = 1 };
+
+struct conn;
+
+/* One side's handle object for a connection. */
+struct conn_end {
+    struct kobj obj;
+    struct conn *conn;
+    uint8_t side;
+    int32_t handle;      /* its index in the owner's table (for events) */
+    struct list link;    /* in the owner's space->conns */
+};
+
+struct lend {
+    uint64_t client_va;  /* first lent page in the client, 0 = slot free */
+    uint64_t npages;     /* pages mapped in the server's slot: lent or scratch */
+};
+
+struct conn {
+    struct conn_end end[2];
+    struct space *space[2];  /* NULL once that side has gone */
+    uint64_t va[2];          /* buffer address in each space */
+    int send_index[2];       /* client: to the service; server: reply to client */
+    struct service *svc;     /* reference */
+    struct vector *client_vec; /* reference */
+    struct frames *buf;      /* the buffer frames (reference) */
+    uint64_t size;
+    uint64_t lend_base;      /* lend window in the server */
+    uint64_t lend_table_pa, lend_table_va;
+    uint64_t scratch_pa;     /* stands in for revoked lends */
+    struct lend lend[IPC_LEND_SLOTS];
+    uint32_t refs;           /* ends still open */
+    struct list svc_link;    /* in svc->conns */
+};
+
+void service_destroy(struct service *svc);
+void conn_end_release(struct conn_end *e);
+/* Called by space_exit before handles close: unpublish s's services. */
+void ipc_space_exit(struct space *s);
+/* s is about to unmap [va, va+len): revoke lends of those pages first. */
+void ipc_revoke_range(struct space *s, uint64_t va, uint64_t len);
+
+long sys_ipc_serve(struct trapframe *tf);
+long sys_ipc_connect(struct trapframe *tf);
+long sys_ipc_disconnect(struct trapframe *tf);
+long sys_ipc_lend(struct trapframe *tf);
+long sys_ipc_unlend(struct trapframe *tf);
+
+#endif

@@ -1,0 +1,30 @@
+# The kernel: kernel/ (portable core) + platform/riscv/ (the one platform),
+# plus the pure readers it shares with user space (ELF parser from libos).
+
+KERNEL_ELF := $(BUILD)/kernel.elf
+KERNEL_MAP := $(BUILD)/kernel.map
+
+KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard platform/riscv/*.c) libos/elf.c
+KERNEL_ASM  := $(wildcard platform/riscv/*.S)
+KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_SRCS)) \
+               $(patsubst %.S,$(BUILD)/k/%.o,$(KERNEL_ASM))
+K_CFLAGS    := $(T_CFLAGS) -Ikernel -Iplatform/riscv -ffreestanding -fno-builtin-printf
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC_T) $(K_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/k/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC_T) $(K_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(KERNEL_ELF): $(KERNEL_OBJS) platform/riscv/kernel.ld
+	$(CC_T) $(ARCH_FLAGS) --specs=picolibc.specs -nostartfiles -static -T platform/riscv/kernel.ld \
+		-Wl,--gc-sections -Wl,--no-warn-rwx-segments -o $@ $(KERNEL_OBJS) -lc -lgcc
+	$(NM_T) -n $@ > $(KERNEL_MAP)
+
+ALL_TARGETS    += $(KERNEL_ELF)
+FORMAT_SOURCES += $(wildcard kernel/*.c kernel/*.h platform/riscv/*.c platform/riscv/*.h)
+LINT_SOURCES   += $(wildcard kernel/*.c platform/riscv/*.c)
+
+-include $(KERNEL_OBJS:.o=.d)

@@ -1,0 +1,297 @@
+/* Scheduling (see sched.h). All of it runs under the big kernel lock. */
+#include "sched.h"
+#include "info.h"
+#include "irq.h"
+#include "lock.h"
+#include "platform.h"
+#include "space.h"
+#include "uintr.h"
+#include "csr.h"
+#include <chime/errno.h>
+
+struct cpu cpus[MAX_HARTS];
+static struct list timeouts = {&timeouts, &timeouts}; /* sorted by wake_at */
+static uint32_t online_mask;
+
+uint32_t sched_online_mask(void)
+{
+    return online_mask;
+}
+
+void sched_init_cpu(struct cpu *c)
+{
+    for (int p = 0; p < NPRIO; p++)
+        list_init(&c->rq.queue[p]);
+    c->timer_armed = ~0ull;
+    c->online = true;
+    online_mask |= 1u << c->hartid;
+}
+
+/* ---- run queues ------------------------------------------------------------ */
+
+static void rq_push(struct cpu *c, struct thread *t, bool front)
+{
+    struct list *q = &c->rq.queue[t->prio];
+    if (front)
+        list_push_front(q, &t->link);
+    else
+        list_push_back(q, &t->link);
+    c->rq.bitmap |= 1u << t->prio;
+    c->rq.count++;
+    t->hart = (int32_t)c->hartid;
+}
+
+static void rq_remove(struct cpu *c, struct thread *t)
+{
+    list_remove(&t->link);
+    if (list_empty(&c->rq.queue[t->prio]))
+        c->rq.bitmap &= ~(1u << t->prio);
+    c->rq.count--;
+}
+
+/* Highest ready priority on c, or -1. */
+static inline int rq_best(const struct cpu *c)
+{
+    return c->rq.bitmap ? 31 - __builtin_clz(c->rq.bitmap) : -1;
+}
+
+static struct thread *rq_pop(struct cpu *c)
+{
+    int p = rq_best(c);
+    struct thread *t = container_of(c->rq.queue[p].next, struct thread, link);
+    rq_remove(c, t);
+    return t;
+}
+
+/* ---- placement --------------------------------------------------------------- */
+
+static uint32_t hart_load(const struct cpu *c)
+{
+    return c->rq.count + (c->current != NULL);
+}
+
+/* The hart t should be queued on: its last hart if allowed and no allowed
+ * hart is less loaded, else the least loaded allowed hart. */
+static struct cpu *pick_hart(const struct thread *t)
+{
+    uint32_t mask = t->affinity ? (t->affinity & online_mask) : online_mask;
+    if (!mask)
+        mask = online_mask;
+    struct cpu *best = NULL;
+    if (t->hart >= 0 && (mask >> t->hart & 1))
+        best = &cpus[t->hart];
+    for (uint32_t h = 0; h < MAX_HARTS; h++) {
+        if (!(mask >> h & 1))
+            continue;
+        if (!best || hart_load(&cpus[h]) < hart_load(best))
+            best = &cpus[h];
+    }
+    return best;
+}
+
+void sched_kick(uint32_t hartid)
+{
+    cpus[hartid].need_resched = true;
+    if (hartid != this_cpu()->hartid)
+        platform_ipi_send(hartid);
+}
+
+void sched_make_ready(struct thread *t)
+{
+    struct cpu *c = pick_hart(t);
+    t->state = T_READY;
+    rq_push(c, t, false);
+    if (!c->current || t->prio > c->current->prio)
+        sched_kick(c->hartid);
+}
+
+/* ---- blocking and timeouts ----------------------------------------------------- */
+
+static void timeout_add(struct thread *t, uint64_t deadline)
+{
+    struct list *pos = timeouts.prev;
+    t->wake_at = deadline;
+    while (pos != &timeouts && container_of(pos, struct thread, timeout_link)->wake_at > deadline)
+        pos = pos->prev;
+    list_insert_after(pos, &t->timeout_link);
+}
+
+void sched_block(struct thread *t, int reason, uint64_t deadline)
+{
+    t->state = T_BLOCKED;
+    t->block = (uint8_t)reason;
+    if (deadline)
+        timeout_add(t, deadline);
+}
+
+void sched_unlink(struct thread *t)
+{
+    if (t->state == T_READY)
+        rq_remove(&cpus[t->hart], t);
+    else
+        list_remove(&t->link);
+    list_remove(&t->timeout_link);
+}
+
+void sched_wake(struct thread *t, long result)
+{
+    sched_unlink(t);
+    if (t->block == B_UINTR)
+        uintr_wait_done(t);
+    t->tf.a0 = (uint64_t)result;
+    t->block = B_NONE;
+    sched_make_ready(t);
+}
+
+static void timeouts_expire(uint64_t now)
+{
+    while (!list_empty(&timeouts)) {
+        struct thread *t = container_of(timeouts.next, struct thread, timeout_link);
+        if (t->wake_at > now)
+            break;
+        sched_wake(t, t->block == B_SLEEP ? 0 : CHIME_ETIMEDOUT);
+    }
+}
+
+/* Arm stimecmp for the earlier of this hart's slice end and the first timeout. */
+static void timer_program(struct cpu *c)
+{
+    uint64_t deadline = c->current ? c->slice_end : ~0ull;
+    if (!list_empty(&timeouts)) {
+        uint64_t first = container_of(timeouts.next, struct thread, timeout_link)->wake_at;
+        deadline = MIN(deadline, first);
+    }
+    if (deadline != c->timer_armed) {
+        c->timer_armed = deadline;
+        platform_timer_set(deadline);
+    }
+}
+
+/* ---- interrupts -------------------------------------------------------------- */
+
+void sched_handle_interrupts(struct cpu *c)
+{
+    uint64_t sip = csr_read_sip();
+    if (sip & SIE_SSIE) {
+        platform_ipi_clear(c->hartid);
+        tlb_poll(c);
+        c->need_resched = true; /* a remote hart queued work or changed our thread */
+    }
+    if (sip & SIE_STIE) {
+        uint64_t now = platform_time_now();
+        c->timer_armed = ~0ull;
+        platform_timer_set(~0ull);
+        timeouts_expire(now);
+        if (c->current && now >= c->slice_end)
+            c->need_resched = true;
+    }
+    if (sip & SIE_SEIE)
+        irq_handle(c);
+}
+
+/* ---- switching ------------------------------------------------------------------ */
+
+static void switch_to(struct cpu *c, struct thread *t, bool new_slice)
+{
+    t->state = T_RUNNING;
+    t->hart = (int32_t)c->hartid;
+    c->current = t;
+    if (t->space != c->space)
+        space_switch(c, t->space);
+    if (new_slice)
+        c->slice_end = platform_time_now() + platform_ns_to_ticks(SLICE_NS);
+    info_set_running(c->hartid, t->id, t->space->id);
+}
+
+void sched_switch_direct(struct cpu *c, struct thread *next)
+{
+    list_remove(&next->timeout_link);
+    switch_to(c, next, false);
+}
+
+/* Take a ready thread that may run on c from the busiest other hart. */
+static struct thread *steal(struct cpu *c)
+{
+    for (uint32_t h = 0; h < MAX_HARTS; h++) {
+        struct cpu *o = &cpus[h];
+        if (o == c || !o->online || o->rq.count == 0)
+            continue;
+        for (int p = NPRIO - 1; p >= 0; p--) {
+            struct list *pos, *tmp;
+            list_for_each_safe(pos, tmp, &o->rq.queue[p])
+            {
+                struct thread *t = container_of(pos, struct thread, link);
+                if (!t->affinity || (t->affinity >> c->hartid & 1)) {
+                    rq_remove(o, t);
+                    return t;
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Decide what this hart runs next; idles (dropping the lock) while nothing can. */
+static struct thread *sched_pick(struct cpu *c)
+{
+    for (;;) {
+        c->need_resched = false;
+        struct thread *prev = c->current;
+        if (prev && prev->dying) {
+            c->current = NULL;
+            thread_finish(prev);
+            prev = NULL;
+        }
+        int best = rq_best(c);
+        if (prev && prev->state == T_RUNNING && prev->affinity &&
+            !(prev->affinity >> c->hartid & 1)) {
+            c->current = NULL; /* its affinity moved it away */
+            sched_make_ready(prev);
+            prev = NULL;
+            best = rq_best(c);
+        }
+        if (prev && prev->state == T_RUNNING) {
+            bool expired = platform_time_now() >= c->slice_end;
+            if (best < prev->prio || (best == prev->prio && !expired)) {
+                if (expired)
+                    c->slice_end = platform_time_now() + platform_ns_to_ticks(SLICE_NS);
+                return prev;
+            }
+            /* Preempted by a higher priority: it resumes first at its level. */
+            prev->state = T_READY;
+            rq_push(c, prev, !expired);
+        } else if (prev) {
+            c->current = NULL;
+        }
+        struct thread *next = best >= 0 ? rq_pop(c) : steal(c);
+        if (next) {
+            switch_to(c, next, true);
+            return next;
+        }
+        c->current = NULL;
+        if (c->space) {
+            space_switch(c, NULL); /* may finish an exit and wake its waiters */
+            continue;
+        }
+        info_set_running(c->hartid, 0, 0);
+        timer_program(c);
+        kernel_unlock();
+        wfi();
+        kernel_lock();
+        sched_handle_interrupts(c);
+    }
+}
+
+void sched_return(void)
+{
+    struct cpu *c = this_cpu();
+    struct thread *t = c->current;
+    if (unlikely(!t || t->state != T_RUNNING || t->dying || c->need_resched))
+        t = sched_pick(c);
+    if (unlikely(t->recv != NULL))
+        uintr_deliver_check(t);
+    timer_program(c);
+    c->tf = &t->tf;
+    kernel_unlock();
+    trap_return(&t->tf);
+}

@@ -1,0 +1,36 @@
+/* The scheduler: per-hart run queues, time slices, timeouts, and the one
+ * way back to user mode (sched_return). */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include "cpu.h"
+#include "thread.h"
+
+#define SLICE_NS 10000000ull /* 10 ms round robin within a priority */
+
+void sched_init_cpu(struct cpu *c);
+/* Make t (not running, not queued) ready on a hart its affinity allows,
+ * preempting or waking that hart if t should run there now. */
+void sched_make_ready(struct thread *t);
+/* Block the current thread (the caller then calls sched_return). deadline
+ * is in ticks; 0 = no timeout. */
+void sched_block(struct thread *t, int reason, uint64_t deadline);
+/* End t's block: its pending syscall returns `result`. */
+void sched_wake(struct thread *t, long result);
+/* Take t off whatever queue it is on (run queue, wait list, timeouts). */
+void sched_unlink(struct thread *t);
+/* Return to user mode on this hart: the current thread if it can go on,
+ * else the best ready one, else idle until there is one. Drops the kernel
+ * lock on the way out. */
+noreturn void sched_return(void);
+/* Fastpath: make next (blocked, allowed here) this hart's current thread at
+ * once; the previous current must already be blocked or queued. */
+void sched_switch_direct(struct cpu *c, struct thread *next);
+/* Interrupt work found pending in sip (timer, IPI, external). */
+void sched_handle_interrupts(struct cpu *c);
+/* Ask hart h to reschedule / look at its current thread. */
+void sched_kick(uint32_t hartid);
+/* Number of online harts and a mask of them. */
+uint32_t sched_online_mask(void);
+
+#endif

@@ -1,0 +1,336 @@
+/* User-mode interrupts (see uintr.h and docs/uintr.md). */
+#include "uintr.h"
+#include "cpu.h"
+#include "frame.h"
+#include "kalloc.h"
+#include "platform.h"
+#include "sched.h"
+#include "space.h"
+#include "vm.h"
+#include <chime/errno.h>
+#include <chime/syscall.h>
+
+/* ---- receivers ------------------------------------------------------------------ */
+
+struct receiver *uintr_receiver_get(struct thread *t)
+{
+    if (likely(t->recv != NULL))
+        return t->recv;
+    if (sizeof(struct receiver) > KALLOC_MAX)
+        panic("uintr: receiver too large");
+    struct receiver *r = kalloc(sizeof(*r));
+    if (!r)
+        return NULL;
+    r->state_pa = frame_alloc();
+    r->state_va = r->state_pa ? space_karea_alloc(t->space, PAGE_SIZE) : 0;
+    if (!r->state_va ||
+        space_map_frame(t->space, r->state_va, r->state_pa,
+                        CHIME_PROT_READ | CHIME_PROT_WRITE) < 0) {
+        if (r->state_pa)
+            frame_free(r->state_pa);
+        kfree(r);
+        return NULL;
+    }
+    r->state = phys_to_virt(r->state_pa);
+    r->state->enabled = 1;
+    t->recv = r;
+    return r;
+}
+
+struct vector *uintr_vector_get(struct thread *t, unsigned v)
+{
+    struct receiver *r = uintr_receiver_get(t);
+    if (!r)
+        return NULL;
+    if (r->vec[v])
+        return r->vec[v];
+    struct vector *vec = kalloc(sizeof(*vec));
+    if (!vec)
+        return NULL;
+    kobj_init(&vec->obj, CHIME_OBJ_VECTOR); /* this reference: the receiver's */
+    vec->recv = t;
+    vec->vector = (uint8_t)v;
+    r->vec[v] = vec;
+    return vec;
+}
+
+void vector_destroy(struct vector *v)
+{
+    kfree(v);
+}
+
+void uintr_thread_exit(struct thread *t)
+{
+    struct receiver *r = t->recv;
+    if (!r)
+        return;
+    t->recv = NULL;
+    for (int v = 0; v < CHIME_UINTR_VECTORS; v++) {
+        if (r->vec[v]) {
+            r->vec[v]->recv = NULL;
+            kobj_put(&r->vec[v]->obj);
+        }
+    }
+    if (t->space->root) {
+        pt_unmap_range(t->space->root, r->state_va, PAGE_SIZE);
+        space_tlb_flush(t->space);
+    }
+    frame_free(r->state_pa);
+    kfree(r);
+}
+
+/* ---- senders -------------------------------------------------------------------- */
+
+int uintr_sender_add(struct space *s, struct vector *v)
+{
+    if (!s->senders) {
+        s->senders = kalloc(sizeof(*s->senders));
+        if (!s->senders)
+            return CHIME_ENOMEM;
+    }
+    for (int i = 0; i < CHIME_UINTR_MAX_SENDERS; i++) {
+        if (!s->senders->entry[i]) {
+            kobj_get(&v->obj);
+            s->senders->entry[i] = v;
+            return i;
+        }
+    }
+    return CHIME_ENOMEM;
+}
+
+void uintr_sender_remove(struct space *s, int index)
+{
+    struct vector *v = s->senders->entry[index];
+    s->senders->entry[index] = NULL;
+    kobj_put(&v->obj);
+}
+
+void uintr_space_exit(struct space *s)
+{
+    if (!s->senders)
+        return;
+    for (int i = 0; i < CHIME_UINTR_MAX_SENDERS; i++)
+        if (s->senders->entry[i])
+            uintr_sender_remove(s, i);
+    kfree(s->senders);
+    s->senders = NULL;
+}
+
+/* The vector behind sender index i of s, or NULL. */
+static inline struct vector *sender_lookup(struct space *s, uint64_t i)
+{
+    if (unlikely(i >= CHIME_UINTR_MAX_SENDERS || !s->senders))
+        return NULL;
+    return s->senders->entry[i];
+}
+
+/* ---- posting and delivery --------------------------------------------------------- */
+
+static inline uint64_t pending_take(struct receiver *r)
+{
+    return __atomic_exchange_n(&r->state->pending, 0, __ATOMIC_ACQ_REL);
+}
+
+void uintr_post(struct thread *t, uint64_t bits)
+{
+    struct receiver *r = t->recv;
+    __atomic_fetch_or(&r->state->pending, bits, __ATOMIC_RELEASE);
+    if (t->state == T_BLOCKED && t->block == B_UINTR)
+        sched_wake(t, (long)pending_take(r));
+    else if (t->state == T_RUNNING && (uint32_t)t->hart != this_cpu()->hartid)
+        platform_ipi_send((uint32_t)t->hart);
+}
+
+void uintr_wait_done(struct thread *t)
+{
+    if (t->recv)
+        t->recv->state->blocked = 0;
+}
+
+/* Enter the handler if the receiver can take an interrupt now (rule 2). */
+void uintr_deliver_check(struct thread *t)
+{
+    struct receiver *r = t->recv;
+    struct uintr_state *st = r->state;
+    if (likely(!st->pending || !st->enabled || !r->entry || r->in_handler))
+        return;
+    r->saved = t->tf;
+    r->in_handler = true;
+    st->enabled = 0;
+    st->delivered++;
+    t->tf.a0 = pending_take(r);
+    t->tf.pc = r->entry;
+    t->tf.sp = ALIGN_DOWN(t->tf.sp, 16) - CHIME_UINTR_STACK_GAP;
+    t->tf.ra = 0;
+}
+
+/* Block the current thread in a uintr wait with a timeout in ns. */
+static noreturn void wait_block(struct thread *cur, uint64_t timeout)
+{
+    uint64_t deadline = 0;
+    if (timeout != CHIME_FOREVER) {
+        uint64_t now = platform_time_now(), ticks = platform_ns_to_ticks(timeout);
+        deadline = ticks > ~0ull - now - 1 ? ~0ull - 1 : now + ticks;
+    }
+    cur->recv->state->blocked = 1;
+    sched_block(cur, B_UINTR, deadline);
+    sched_return();
+}
+
+/* ---- syscalls ----------------------------------------------------------------------- */
+
+long sys_uintr_register_handler(struct trapframe *tf)
+{
+    struct thread *cur = this_cpu()->current;
+    uint64_t entry = tf->a0;
+    if (entry && !user_range_ok(entry, 4))
+        return CHIME_EFAULT;
+    struct receiver *r = uintr_receiver_get(cur);
+    if (!r)
+        return CHIME_ENOMEM;
+    r->entry = entry;
+    r->state->entry = entry;
+    return (long)r->state_va;
+}
+
+long sys_uintr_unregister_handler(struct trapframe *tf)
+{
+    struct thread *cur = this_cpu()->current;
+    if (!cur->recv)
+        return CHIME_EINVAL;
+    cur->recv->entry = 0;
+    cur->recv->state->entry = 0;
+    return 0;
+}
+
+long sys_uintr_vector_create(struct trapframe *tf)
+{
+    struct thread *cur = this_cpu()->current;
+    if (tf->a0 >= CHIME_UINTR_VECTORS)
+        return CHIME_EINVAL;
+    if (cur->recv && cur->recv->vec[tf->a0])
+        return CHIME_EEXIST;
+    struct vector *v = uintr_vector_get(cur, (unsigned)tf->a0);
+    if (!v)
+        return CHIME_ENOMEM;
+    return handle_install(&cur->space->handles, &v->obj,
+                          CHIME_R_READ | CHIME_R_WRITE | CHIME_R_GRANT);
+}
+
+long sys_uintr_register_sender(struct trapframe *tf)
+{
+    struct space *s = this_cpu()->current->space;
+    int err;
+    struct kobj *o = handle_lookup(&s->handles, (int64_t)tf->a0, CHIME_OBJ_VECTOR, CHIME_R_WRITE,
+                                   &err);
+    if (!o)
+        return err;
+    struct vector *v = container_of(o, struct vector, obj);
+    if (!v->recv)
+        return CHIME_EPIPE;
+    return uintr_sender_add(s, v);
+}
+
+long sys_uintr_unregister_sender(struct trapframe *tf)
+{
+    struct space *s = this_cpu()->current->space;
+    if (!sender_lookup(s, tf->a0))
+        return CHIME_EINVAL;
+    uintr_sender_remove(s, (int)tf->a0);
+    return 0;
+}
+
+long sys_uipi_send(struct trapframe *tf)
+{
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->current;
+    struct vector *v = sender_lookup(cur->space, tf->a0);
+    if (unlikely(!v))
+        return CHIME_EINVAL;
+    struct thread *r = v->recv;
+    if (unlikely(!r))
+        return CHIME_EPIPE;
+    /* A blocked receiver of higher priority that may run here: hand over
+     * the hart at once, the sender resumes first at its priority. */
+    if (r->state == T_BLOCKED && r->block == B_UINTR && r->prio > cur->prio &&
+        (!r->affinity || (r->affinity >> c->hartid & 1))) {
+        __atomic_fetch_or(&r->recv->state->pending, 1ull << v->vector, __ATOMIC_RELEASE);
+        r->tf.a0 = pending_take(r->recv);
+        r->recv->state->blocked = 0;
+        r->block = B_NONE;
+        cur->tf.a0 = 0;
+        cur->state = T_READY;
+        sched_make_ready(cur);
+        sched_switch_direct(c, r);
+        sched_return();
+    }
+    uintr_post(r, 1ull << v->vector);
+    return 0;
+}
+
+long sys_uintr_wait(struct trapframe *tf)
+{
+    struct thread *cur = this_cpu()->current;
+    struct receiver *r = uintr_receiver_get(cur);
+    if (!r)
+        return CHIME_ENOMEM;
+    uint64_t bits = pending_take(r);
+    if (bits)
+        return (long)bits;
+    if (tf->a0 == 0)
+        return CHIME_ETIMEDOUT;
+    wait_block(cur, tf->a0);
+}
+
+/* The IPC fastpath (DESIGN §7): send, then wait, in one kernel entry. When
+ * the receiver is blocked in a uintr wait and may run on this hart ahead of
+ * everything queued here, switch to it directly: no run-queue pass. */
+long sys_uintr_send_wait(struct trapframe *tf)
+{
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->current;
+    struct vector *v = sender_lookup(cur->space, tf->a0);
+    struct receiver *me = cur->recv;
+    if (unlikely(!v))
+        return CHIME_EINVAL;
+    struct thread *r = v->recv;
+    if (unlikely(!r))
+        return CHIME_EPIPE;
+    if (likely(me && r->state == T_BLOCKED && r->block == B_UINTR && !me->state->pending &&
+               (!r->affinity || (r->affinity >> c->hartid & 1)) &&
+               (int)r->prio >= (c->rq.bitmap ? 31 - __builtin_clz(c->rq.bitmap) : -1) &&
+               tf->a1 == CHIME_FOREVER)) {
+        /* Point of no return: only stores from here on. */
+        struct uintr_state *rs = r->recv->state;
+        r->tf.a0 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQ_REL) | 1ull << v->vector;
+        rs->blocked = 0;
+        r->block = B_NONE;
+        me->state->blocked = 1;
+        cur->state = T_BLOCKED;
+        cur->block = B_UINTR;
+        sched_switch_direct(c, r);
+        sched_return();
+    }
+    uintr_post(r, 1ull << v->vector);
+    struct receiver *mine = uintr_receiver_get(cur);
+    if (!mine)
+        return CHIME_ENOMEM;
+    uint64_t bits = pending_take(mine);
+    if (bits)
+        return (long)bits;
+    if (tf->a1 == 0)
+        return CHIME_ETIMEDOUT;
+    wait_block(cur, tf->a1);
+}
+
+long sys_uret(struct trapframe *tf)
+{
+    struct thread *cur = this_cpu()->current;
+    struct receiver *r = cur->recv;
+    if (!r || !r->in_handler)
+        return CHIME_EINVAL;
+    *tf = r->saved;
+    r->in_handler = false;
+    r->state->enabled = 1;
+    return (long)tf->a0; /* the dispatcher stores this back into a0 */
+}

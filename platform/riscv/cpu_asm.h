@@ -1,0 +1,9 @@
+/* Offsets in struct cpu (kernel/cpu.h) that trap.S reads; checked there. */
+#ifndef PLATFORM_CPU_ASM_H
+#define PLATFORM_CPU_ASM_H
+
+#define CPU_SCRATCH 0  /* one register's worth of room during trap entry */
+#define CPU_TF      8  /* struct trapframe * of the thread running in U-mode */
+#define CPU_KSTACK  16 /* top of this hart's kernel stack */
+
+#endif

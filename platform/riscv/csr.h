@@ -1,0 +1,89 @@
+/* RISC-V supervisor CSRs: one accessor per register, named bits beside them. */
+#ifndef PLATFORM_CSR_H
+#define PLATFORM_CSR_H
+
+#include <stdint.h>
+
+#define CSR_READ(name)                                                                             \
+    static inline uint64_t csr_read_##name(void)                                                   \
+    {                                                                                              \
+        uint64_t v;                                                                                \
+        __asm__ volatile("csrr %0, " #name : "=r"(v));                                             \
+        return v;                                                                                  \
+    }
+#define CSR_WRITE(name)                                                                            \
+    static inline void csr_write_##name(uint64_t v)                                                \
+    {                                                                                              \
+        __asm__ volatile("csrw " #name ", %0" ::"r"(v) : "memory");                                \
+    }
+#define CSR_SET_CLEAR(name)                                                                        \
+    static inline void csr_set_##name(uint64_t v)                                                  \
+    {                                                                                              \
+        __asm__ volatile("csrs " #name ", %0" ::"r"(v) : "memory");                                \
+    }                                                                                              \
+    static inline void csr_clear_##name(uint64_t v)                                                \
+    {                                                                                              \
+        __asm__ volatile("csrc " #name ", %0" ::"r"(v) : "memory");                                \
+    }
+
+CSR_READ(sstatus) CSR_WRITE(sstatus) CSR_SET_CLEAR(sstatus)
+CSR_READ(sie) CSR_WRITE(sie) CSR_SET_CLEAR(sie)
+CSR_READ(sip) CSR_SET_CLEAR(sip)
+CSR_READ(scause) CSR_READ(stval) CSR_READ(sepc) CSR_WRITE(sepc)
+CSR_READ(satp) CSR_WRITE(satp) CSR_WRITE(stvec) CSR_WRITE(sscratch)
+CSR_WRITE(scounteren)
+
+/* stimecmp (Sstc, CSR 0x14d): the assembler of binutils 2.40 knows it by number only. */
+static inline void csr_write_stimecmp(uint64_t v)
+{
+    __asm__ volatile("csrw 0x14d, %0" ::"r"(v));
+}
+
+static inline uint64_t csr_read_time(void)
+{
+    uint64_t v;
+    __asm__ volatile("rdtime %0" : "=r"(v));
+    return v;
+}
+
+/* sstatus */
+#define SSTATUS_SIE  (1ul << 1)
+#define SSTATUS_SPIE (1ul << 5)
+#define SSTATUS_SPP  (1ul << 8)  /* previous mode: 1 = S */
+#define SSTATUS_SUM  (1ul << 18) /* S-mode may touch U pages */
+#define SSTATUS_MXR  (1ul << 19)
+
+/* sie / sip */
+#define SIE_SSIE (1ul << 1) /* software (ACLINT SSWI IPIs) */
+#define SIE_STIE (1ul << 5) /* timer (stimecmp) */
+#define SIE_SEIE (1ul << 9) /* external (PLIC) */
+
+/* scause */
+#define SCAUSE_INTERRUPT (1ul << 63)
+#define IRQ_S_SOFT  1
+#define IRQ_S_TIMER 5
+#define IRQ_S_EXT   9
+#define EXC_INST_MISALIGNED  0
+#define EXC_INST_ACCESS      1
+#define EXC_ILLEGAL          2
+#define EXC_BREAKPOINT       3
+#define EXC_LOAD_MISALIGNED  4
+#define EXC_LOAD_ACCESS      5
+#define EXC_STORE_MISALIGNED 6
+#define EXC_STORE_ACCESS     7
+#define EXC_ECALL_U          8
+#define EXC_INST_PAGE        12
+#define EXC_LOAD_PAGE        13
+#define EXC_STORE_PAGE       15
+
+static inline void local_irq_disable(void)
+{
+    csr_clear_sstatus(SSTATUS_SIE);
+}
+
+static inline void wfi(void)
+{
+    __asm__ volatile("wfi" ::: "memory");
+}
+
+#endif

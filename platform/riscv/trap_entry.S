@@ -1,0 +1,221 @@
+/* Trap entry and exit.
+ *
+ * In U-mode, sscratch holds this hart's struct cpu; in S-mode it holds 0.
+ * Entry from U saves all user registers into the current thread's trapframe
+ * (cpu->tf), switches to the hart's kernel stack, reloads gp (user code sets
+ * its own) and calls trap_user(), which never returns: every way back to user
+ * mode goes through trap_return(). Entry from S (a fault in kernel code, e.g.
+ * a user-copy helper touching a bad user page) saves a frame on the current
+ * kernel stack and returns through sret after trap_kernel(). */
+#include "trapframe.h"
+#include "cpu_asm.h"
+
+#define KFRAME (TF_SIZE + 16)
+
+    .section .text
+    .globl trap_vector
+    .balign 4
+trap_vector:
+    csrrw   tp, sscratch, tp
+    beqz    tp, kernel_trap
+    sd      t0, CPU_SCRATCH(tp)
+    ld      t0, CPU_TF(tp)
+    sd      ra, 0(t0)
+    sd      sp, 8(t0)
+    sd      gp, 16(t0)
+    sd      t1, 40(t0)
+    sd      t2, 48(t0)
+    sd      s0, 56(t0)
+    sd      s1, 64(t0)
+    sd      a0, 72(t0)
+    sd      a1, 80(t0)
+    sd      a2, 88(t0)
+    sd      a3, 96(t0)
+    sd      a4, 104(t0)
+    sd      a5, 112(t0)
+    sd      a6, 120(t0)
+    sd      a7, 128(t0)
+    sd      s2, 136(t0)
+    sd      s3, 144(t0)
+    sd      s4, 152(t0)
+    sd      s5, 160(t0)
+    sd      s6, 168(t0)
+    sd      s7, 176(t0)
+    sd      s8, 184(t0)
+    sd      s9, 192(t0)
+    sd      s10, 200(t0)
+    sd      s11, 208(t0)
+    sd      t3, 216(t0)
+    sd      t4, 224(t0)
+    sd      t5, 232(t0)
+    sd      t6, 240(t0)
+    ld      t1, CPU_SCRATCH(tp)
+    sd      t1, TF_T0(t0)
+    csrrw   t1, sscratch, zero
+    sd      t1, TF_TP(t0)
+    csrr    t1, sepc
+    sd      t1, TF_PC(t0)
+    ld      sp, CPU_KSTACK(tp)
+    .option push
+    .option norelax
+    la      gp, __global_pointer$
+    .option pop
+    mv      a0, t0
+    mv      s0, zero            /* end of the frame-pointer chain */
+    tail    trap_user
+
+kernel_trap:
+    csrrw   tp, sscratch, tp    /* tp = kernel tp again, sscratch = 0 */
+    addi    sp, sp, -KFRAME
+    sd      ra, 0(sp)
+    sd      gp, 16(sp)
+    sd      tp, 24(sp)
+    sd      t0, 32(sp)
+    sd      t1, 40(sp)
+    sd      t2, 48(sp)
+    sd      s0, 56(sp)
+    sd      s1, 64(sp)
+    sd      a0, 72(sp)
+    sd      a1, 80(sp)
+    sd      a2, 88(sp)
+    sd      a3, 96(sp)
+    sd      a4, 104(sp)
+    sd      a5, 112(sp)
+    sd      a6, 120(sp)
+    sd      a7, 128(sp)
+    sd      s2, 136(sp)
+    sd      s3, 144(sp)
+    sd      s4, 152(sp)
+    sd      s5, 160(sp)
+    sd      s6, 168(sp)
+    sd      s7, 176(sp)
+    sd      s8, 184(sp)
+    sd      s9, 192(sp)
+    sd      s10, 200(sp)
+    sd      s11, 208(sp)
+    sd      t3, 216(sp)
+    sd      t4, 224(sp)
+    sd      t5, 232(sp)
+    sd      t6, 240(sp)
+    addi    t0, sp, KFRAME
+    sd      t0, 8(sp)
+    csrr    t0, sepc
+    sd      t0, TF_PC(sp)
+    csrr    t0, sstatus
+    sd      t0, TF_SIZE(sp)
+    mv      a0, sp
+    call    trap_kernel
+    ld      t0, TF_PC(sp)
+    csrw    sepc, t0
+    ld      t0, TF_SIZE(sp)
+    csrw    sstatus, t0
+    ld      ra, 0(sp)
+    ld      gp, 16(sp)
+    ld      t0, 32(sp)
+    ld      t1, 40(sp)
+    ld      t2, 48(sp)
+    ld      s0, 56(sp)
+    ld      s1, 64(sp)
+    ld      a0, 72(sp)
+    ld      a1, 80(sp)
+    ld      a2, 88(sp)
+    ld      a3, 96(sp)
+    ld      a4, 104(sp)
+    ld      a5, 112(sp)
+    ld      a6, 120(sp)
+    ld      a7, 128(sp)
+    ld      s2, 136(sp)
+    ld      s3, 144(sp)
+    ld      s4, 152(sp)
+    ld      s5, 160(sp)
+    ld      s6, 168(sp)
+    ld      s7, 176(sp)
+    ld      s8, 184(sp)
+    ld      s9, 192(sp)
+    ld      s10, 200(sp)
+    ld      s11, 208(sp)
+    ld      t3, 216(sp)
+    ld      t4, 224(sp)
+    ld      t5, 232(sp)
+    ld      t6, 240(sp)
+    addi    sp, sp, KFRAME
+    sret
+
+/* void trap_return(struct trapframe *tf) -- noreturn.
+ * Resume user mode from tf; tp is this hart's struct cpu. */
+    .globl trap_return
+trap_return:
+    csrw    sscratch, tp
+    ld      t0, TF_PC(a0)
+    csrw    sepc, t0
+    li      t0, 0x100           /* SSTATUS_SPP: return to U-mode */
+    csrc    sstatus, t0
+    ld      ra, 0(a0)
+    ld      sp, 8(a0)
+    ld      gp, 16(a0)
+    ld      tp, 24(a0)
+    ld      t0, 32(a0)
+    ld      t1, 40(a0)
+    ld      t2, 48(a0)
+    ld      s0, 56(a0)
+    ld      s1, 64(a0)
+    ld      a1, 80(a0)
+    ld      a2, 88(a0)
+    ld      a3, 96(a0)
+    ld      a4, 104(a0)
+    ld      a5, 112(a0)
+    ld      a6, 120(a0)
+    ld      a7, 128(a0)
+    ld      s2, 136(a0)
+    ld      s3, 144(a0)
+    ld      s4, 152(a0)
+    ld      s5, 160(a0)
+    ld      s6, 168(a0)
+    ld      s7, 176(a0)
+    ld      s8, 184(a0)
+    ld      s9, 192(a0)
+    ld      s10, 200(a0)
+    ld      s11, 208(a0)
+    ld      t3, 216(a0)
+    ld      t4, 224(a0)
+    ld      t5, 232(a0)
+    ld      t6, 240(a0)
+    ld      a0, 72(a0)
+    sret
+
+/* long uaccess_copy(void *dst, const void *src, size_t len)
+ * memcpy with SUM set, for copies to or from user memory. Returns 0, or
+ * -2 (CHIME_EFAULT) when a page fault hits: trap_kernel() sees the faulting
+ * pc inside [uaccess_copy, uaccess_copy_end) and resumes at uaccess_fault. */
+    .globl uaccess_copy, uaccess_copy_start, uaccess_copy_end, uaccess_fault
+uaccess_copy:
+uaccess_copy_start:
+    li      t0, 0x40000         /* SSTATUS_SUM */
+    csrs    sstatus, t0
+    or      t1, a0, a1
+    or      t1, t1, a2
+    andi    t1, t1, 7
+    bnez    t1, 2f
+1:  beqz    a2, 3f              /* 8-byte aligned: word loop */
+    ld      t1, 0(a1)
+    sd      t1, 0(a0)
+    addi    a0, a0, 8
+    addi    a1, a1, 8
+    addi    a2, a2, -8
+    j       1b
+2:  beqz    a2, 3f              /* byte loop */
+    lb      t1, 0(a1)
+    sb      t1, 0(a0)
+    addi    a0, a0, 1
+    addi    a1, a1, 1
+    addi    a2, a2, -1
+    j       2b
+3:  csrc    sstatus, t0
+    li      a0, 0
+    ret
+uaccess_copy_end:
+uaccess_fault:
+    li      t0, 0x40000
+    csrc    sstatus, t0
+    li      a0, -2
+    ret
