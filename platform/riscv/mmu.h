@@ -33,6 +33,10 @@ static inline uint64_t virt_to_phys(const void *va)
 {
     return (uint64_t)va - KERNEL_VBASE;
 }
+#else
+/* Host unit tests run kernel code over simulated physical memory. */
+void *phys_to_virt(uint64_t pa);
+uint64_t virt_to_phys(const void *va);
 #endif
 
 /* PTE bits */

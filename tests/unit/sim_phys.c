@@ -1,0 +1,56 @@
+/* Simulated physical memory (see sim_phys.h). */
+#include "sim_phys.h"
+#include <stdlib.h>
+#include <string.h>
+#include "mmu.h"
+
+struct frame_pool kernel_frames; /* unused on the host; frame.h declares it */
+struct frame_pool sim_pool;
+static uint8_t *ram;
+static uint64_t bitmap[(SIM_RAM_SIZE / PAGE_SIZE + 63) / 64];
+static long fail_after = -1;
+
+void sim_phys_reset(void)
+{
+    free(ram);
+    ram = aligned_alloc(PAGE_SIZE, SIM_RAM_SIZE);
+    memset(ram, 0xa5, SIM_RAM_SIZE); /* garbage, so zeroing is tested */
+    frame_pool_init(&sim_pool, SIM_RAM_BASE, SIM_RAM_SIZE / PAGE_SIZE, bitmap);
+    frame_pool_release_range(&sim_pool, SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
+    fail_after = -1;
+}
+
+void sim_phys_fail_after(long n)
+{
+    fail_after = n;
+}
+
+void *phys_to_virt(uint64_t pa)
+{
+    if (pa < SIM_RAM_BASE || pa >= SIM_RAM_BASE + SIM_RAM_SIZE)
+        abort(); /* kernel code touched memory outside RAM */
+    return ram + (pa - SIM_RAM_BASE);
+}
+
+uint64_t virt_to_phys(const void *va)
+{
+    return SIM_RAM_BASE + (uint64_t)((const uint8_t *)va - ram);
+}
+
+uint64_t frame_alloc(void)
+{
+    if (fail_after == 0)
+        return 0;
+    if (fail_after > 0)
+        fail_after--;
+    uint64_t pa = frame_pool_alloc(&sim_pool);
+    if (pa)
+        memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    return pa;
+}
+
+void frame_free(uint64_t pa)
+{
+    if (!frame_pool_free(&sim_pool, pa, 1))
+        abort(); /* a double or bad free in kernel code */
+}
