@@ -2,15 +2,34 @@
  *
  * Chime's kernel is short-running and non-preemptive, so like seL4 on SMP it
  * serialises with one lock: every trap takes it after its lock-free prologue,
- * every return to user mode drops it. While a hart spins it answers TLB
- * shootdown requests, so a holder waiting for a shootdown cannot deadlock. */
+ * every return to user mode drops it. It is a ticket lock (harts get it in
+ * arrival order); the uncontended path is inline, a few instructions. While a
+ * hart waits it answers TLB shootdown requests, so a holder waiting for a
+ * shootdown cannot deadlock. */
 #ifndef KERNEL_LOCK_H
 #define KERNEL_LOCK_H
 
 #include "lib.h"
 
-void kernel_lock(void);
-void kernel_unlock(void);
-bool kernel_lock_held(void);
+struct ticket_lock {
+    volatile uint32_t next;
+    volatile uint32_t serving;
+};
+
+extern struct ticket_lock big_lock;
+
+void kernel_lock_wait(uint32_t ticket); /* lock.c: the contended path */
+
+static inline void kernel_lock(void)
+{
+    uint32_t ticket = __atomic_fetch_add(&big_lock.next, 1, __ATOMIC_ACQUIRE);
+    if (unlikely(__atomic_load_n(&big_lock.serving, __ATOMIC_ACQUIRE) != ticket))
+        kernel_lock_wait(ticket);
+}
+
+static inline void kernel_unlock(void)
+{
+    __atomic_store_n(&big_lock.serving, big_lock.serving + 1, __ATOMIC_RELEASE);
+}
 
 #endif

@@ -89,6 +89,12 @@ static struct cpu *pick_hart(const struct thread *t)
     return best;
 }
 
+void sched_requeue_front(struct cpu *c, struct thread *t)
+{
+    t->state = T_READY;
+    rq_push(c, t, true);
+}
+
 void sched_kick(uint32_t hartid)
 {
     cpus[hartid].need_resched = true;

@@ -26,11 +26,33 @@ noreturn void sched_return(void);
 /* Fastpath: make next (blocked, allowed here) this hart's current thread at
  * once; the previous current must already be blocked or queued. */
 void sched_switch_direct(struct cpu *c, struct thread *next);
+/* Fastpath exit: resume c's current thread t, which has no interrupt to
+ * deliver and whose timer needs no change. Drops the kernel lock. */
+static inline noreturn void sched_return_fast(struct cpu *c, struct thread *t);
+/* Queue t (this hart's current) at the front of its priority: it resumes
+ * first when the thread taking over blocks again. */
+void sched_requeue_front(struct cpu *c, struct thread *t);
+/* No ready thread on c outranks priority prio. */
+static inline bool sched_may_run_now(const struct cpu *c, unsigned prio)
+{
+    return (c->rq.bitmap >> prio >> 1) == 0;
+}
+
 /* Interrupt work found pending in sip (timer, IPI, external). */
 void sched_handle_interrupts(struct cpu *c);
 /* Ask hart h to reschedule / look at its current thread. */
 void sched_kick(uint32_t hartid);
 /* Number of online harts and a mask of them. */
 uint32_t sched_online_mask(void);
+
+#include "lock.h"
+#include "platform.h"
+
+static inline noreturn void sched_return_fast(struct cpu *c, struct thread *t)
+{
+    c->tf = &t->tf;
+    kernel_unlock();
+    trap_return(&t->tf);
+}
 
 #endif

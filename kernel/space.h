@@ -47,6 +47,8 @@ void space_exit(struct space *s, int status);
 void space_maybe_finish(struct space *s);
 /* Load s (NULL = the kernel's own table) into this hart's satp. */
 void space_switch(struct cpu *c, struct space *s);
+/* The same for the IPC fastpath: s is alive and not NULL, c->space is set. */
+static inline void space_switch_fast(struct cpu *c, struct space *s);
 /* Make every hart forget s's translations (after unmap/protect). */
 void space_tlb_flush(struct space *s);
 /* Reserve len bytes of kernel-placed user addresses in s; 0 if exhausted. */
@@ -74,5 +76,23 @@ long sys_space_grant(struct trapframe *tf);
 long sys_space_wait(struct trapframe *tf);
 long sys_space_kill(struct trapframe *tf);
 long sys_exit(struct trapframe *tf);
+
+#include "cpu.h"
+#include "mmu.h"
+#include "platform.h"
+
+static inline void space_switch_fast(struct cpu *c, struct space *s)
+{
+    uint32_t bit = 1u << c->hartid;
+    struct space *old = c->space;
+    if (unlikely((s->stale_harts & bit) || !old || old->state != S_ALIVE)) {
+        space_switch(c, s);
+        return;
+    }
+    c->space = s;
+    s->active_harts |= bit;
+    old->active_harts &= ~bit;
+    platform_set_satp(satp_make(s->root, s->asid));
+}
 
 #endif

@@ -86,7 +86,7 @@ static long sys_handle_info(struct trapframe *tf)
     return o->type;
 }
 
-static const syscall_fn syscall_table[SYS_COUNT] = {
+const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_NULL] = sys_null,
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_CLOCK_GET] = sys_clock_get,
@@ -136,9 +136,9 @@ long syscall_lockless(uint64_t n, struct trapframe *tf)
     return syscall_table[n](tf);
 }
 
-long syscall_dispatch(uint64_t n, struct trapframe *tf)
+void syscall_locked(struct trapframe *tf)
 {
-    if (unlikely(n >= SYS_COUNT || !syscall_table[n]))
-        return CHIME_ENOSYS;
-    return syscall_table[n](tf);
+    if (likely(!this_cpu()->current->dying))
+        tf->a0 = (uint64_t)syscall_dispatch(tf->a7, tf);
+    sched_return();
 }

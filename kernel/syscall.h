@@ -8,13 +8,23 @@
 
 typedef long (*syscall_fn)(struct trapframe *tf);
 
-/* Syscalls that touch no shared state run without the kernel lock. */
-static inline int syscall_is_lockless(uint64_t n)
-{
-    return n == 0 /* SYS_NULL */ || n == 2 /* SYS_CLOCK_GET */ || n == 3 /* SYS_HART_SELF */;
-}
+/* SYS_NULL, SYS_HART_SELF and SYS_CLOCK_GET touch no shared state: the
+ * trap path runs them without the kernel lock (syscall_lockless). */
+#include <chime/errno.h>
+#include <chime/syscall.h>
+
+extern const syscall_fn syscall_table[SYS_COUNT];
 
 long syscall_lockless(uint64_t n, struct trapframe *tf);
-long syscall_dispatch(uint64_t n, struct trapframe *tf);
+/* The general syscall path, kernel lock held: run the call in tf->a7, then
+ * return to user mode (whichever thread should run). */
+__attribute__((__noreturn__)) void syscall_locked(struct trapframe *tf);
+
+static inline long syscall_dispatch(uint64_t n, struct trapframe *tf)
+{
+    if (__builtin_expect(n >= SYS_COUNT || !syscall_table[n], 0))
+        return CHIME_ENOSYS;
+    return syscall_table[n](tf);
+}
 
 #endif

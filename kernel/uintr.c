@@ -254,15 +254,14 @@ long sys_uipi_send(struct trapframe *tf)
      * the hart at once, the sender resumes first at its priority. */
     if (r->state == T_BLOCKED && r->block == B_UINTR && r->prio > cur->prio &&
         (!r->affinity || (r->affinity >> c->hartid & 1))) {
-        __atomic_fetch_or(&r->recv->state->pending, 1ull << v->vector, __ATOMIC_RELEASE);
-        r->tf.a0 = pending_take(r->recv);
-        r->recv->state->blocked = 0;
+        struct uintr_state *rs = r->recv->state;
+        r->tf.a0 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQ_REL) | 1ull << v->vector;
+        rs->blocked = 0;
         r->block = B_NONE;
         cur->tf.a0 = 0;
-        cur->state = T_READY;
-        sched_make_ready(cur);
+        sched_requeue_front(c, cur);
         sched_switch_direct(c, r);
-        sched_return();
+        sched_return_fast(c, r); /* its pending bits are all in a0: nothing to deliver */
     }
     uintr_post(r, 1ull << v->vector);
     return 0;
@@ -298,8 +297,7 @@ long sys_uintr_send_wait(struct trapframe *tf)
         return CHIME_EPIPE;
     if (likely(me && r->state == T_BLOCKED && r->block == B_UINTR && !me->state->pending &&
                (!r->affinity || (r->affinity >> c->hartid & 1)) &&
-               (int)r->prio >= (c->rq.bitmap ? 31 - __builtin_clz(c->rq.bitmap) : -1) &&
-               tf->a1 == CHIME_FOREVER)) {
+               sched_may_run_now(c, r->prio) && tf->a1 == CHIME_FOREVER)) {
         /* Point of no return: only stores from here on. */
         struct uintr_state *rs = r->recv->state;
         r->tf.a0 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQ_REL) | 1ull << v->vector;
@@ -309,7 +307,7 @@ long sys_uintr_send_wait(struct trapframe *tf)
         cur->state = T_BLOCKED;
         cur->block = B_UINTR;
         sched_switch_direct(c, r);
-        sched_return();
+        sched_return_fast(c, r); /* its pending bits are all in a0: nothing to deliver */
     }
     uintr_post(r, 1ull << v->vector);
     struct receiver *mine = uintr_receiver_get(cur);

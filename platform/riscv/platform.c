@@ -153,6 +153,7 @@ long platform_hart_start(uint32_t hartid)
 void platform_hart_irq_init(void)
 {
     csr_write_scounteren(7); /* cycle, time, instret readable from U-mode */
+    csr_clear_sstatus(SSTATUS_SPP); /* sret goes to U-mode (trap_return relies on it) */
     csr_set_sie(SIE_SSIE | SIE_STIE | SIE_SEIE);
 }
 

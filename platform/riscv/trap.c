@@ -4,11 +4,13 @@
 #include "platform.h"
 #include "csr.h"
 #include "cpu.h"
+#include "fastpath.h"
 #include "lock.h"
 #include "sched.h"
 #include "space.h"
 #include "syscall.h"
 #include <chime/layout.h>
+#include <chime/syscall.h>
 
 extern char uaccess_copy_start[], uaccess_copy_end[], uaccess_fault[];
 
@@ -42,29 +44,48 @@ static void fault_user(struct cpu *c, struct trapframe *tf, uint64_t cause)
     space_exit(s, CHIME_STATUS_FAULT);
 }
 
+/* Syscalls that need the kernel lock, and every other trap from U-mode. */
+static noreturn __attribute__((noinline)) void trap_user_slow(struct trapframe *tf, uint64_t cause)
+{
+    kernel_lock();
+    struct cpu *c = this_cpu();
+    if (cause == EXC_ECALL_U)
+        syscall_locked(tf);
+    if (cause & SCAUSE_INTERRUPT) {
+        sched_handle_interrupts(c);
+    } else if (!c->current->dying) {
+        fault_user(c, tf, cause);
+    }
+    sched_return();
+}
+
+static noreturn __attribute__((noinline)) void trap_clock_get(struct trapframe *tf)
+{
+    tf->a0 = (uint64_t)syscall_lockless(tf->a7, tf);
+    trap_return(tf);
+}
+
+/* From trap_entry.S with the user registers saved in tf. Kept a leaf that
+ * only tail-calls, so the cheapest syscalls pay for no stack frame. */
 noreturn void trap_user(struct trapframe *tf)
 {
     uint64_t cause = csr_read_scause();
     if (likely(cause == EXC_ECALL_U)) {
-        uint64_t n = tf->a7;
         tf->pc += 4;
-        if (syscall_is_lockless(n)) {
-            tf->a0 = (uint64_t)syscall_lockless(n, tf);
+        if (tf->a7 == SYS_UINTR_SEND_WAIT)
+            fastpath_send_wait(tf);
+        if (tf->a7 == SYS_NULL) {
+            tf->a0 = 0;
             trap_return(tf);
         }
-        kernel_lock();
-        if (unlikely(this_cpu()->current->dying))
-            sched_return();
-        tf->a0 = (uint64_t)syscall_dispatch(n, tf);
-        sched_return();
+        if (tf->a7 == SYS_HART_SELF) {
+            tf->a0 = this_cpu()->hartid;
+            trap_return(tf);
+        }
+        if (tf->a7 == SYS_CLOCK_GET)
+            trap_clock_get(tf);
     }
-    kernel_lock();
-    struct cpu *c = this_cpu();
-    if (cause & SCAUSE_INTERRUPT)
-        sched_handle_interrupts(c);
-    else if (!c->current->dying)
-        fault_user(c, tf, cause);
-    sched_return();
+    trap_user_slow(tf, cause);
 }
 
 /* Faults in kernel code. The user-copy helper's are expected: resume at its

@@ -61,7 +61,6 @@ trap_vector:
     la      gp, __global_pointer$
     .option pop
     mv      a0, t0
-    mv      s0, zero            /* end of the frame-pointer chain */
     tail    trap_user
 
 kernel_trap:
@@ -148,8 +147,8 @@ trap_return:
     csrw    sscratch, tp
     ld      t0, TF_PC(a0)
     csrw    sepc, t0
-    li      t0, 0x100           /* SSTATUS_SPP: return to U-mode */
-    csrc    sstatus, t0
+    /* sstatus.SPP is 0 here: set once per hart, and every trap from U and
+     * every sret leaves it 0. */
     ld      ra, 0(a0)
     ld      sp, 8(a0)
     ld      gp, 16(a0)
