@@ -97,6 +97,7 @@ void space_switch(struct cpu *c, struct space *s)
     struct space *old = c->space;
     c->space = s;
     if (s) {
+        kobj_get(&s->obj); /* a hart with s in satp keeps s */
         s->active_harts |= bit;
         platform_set_satp(satp_make(s->root, s->asid));
         if (s->stale_harts & bit) {
@@ -110,6 +111,7 @@ void space_switch(struct cpu *c, struct space *s)
         old->active_harts &= ~bit;
         if (old->state == S_EXITING)
             space_maybe_finish(old);
+        kobj_put(&old->obj);
     }
 }
 

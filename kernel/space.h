@@ -90,6 +90,8 @@ static inline void space_switch_fast(struct cpu *c, struct space *s)
         return;
     }
     c->space = s;
+    s->obj.refs++; /* as space_switch; old keeps a reference from its thread */
+    old->obj.refs--;
     s->active_harts |= bit;
     old->active_harts &= ~bit;
     platform_set_satp(satp_make(s->root, s->asid));

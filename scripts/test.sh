@@ -11,7 +11,9 @@ mkdir -p "$logdir"
 total_pass=0
 total_fail=0
 for suite in "$@"; do
-    name=$(basename "$(echo "$suite" | cut -d' ' -f1)")
+    # The suite's name: its program (skipping "sh" and VAR=value words).
+    name=$(echo "$suite" | tr ' ' '\n' | grep -v -e '^sh$' -e '=' -e '^$' | head -n 1)
+    name=$(basename "$name")
     log="$logdir/$name.log"
     # shellcheck disable=SC2086
     sh -c "$suite" >"$log" 2>&1
