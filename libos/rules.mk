@@ -1,0 +1,50 @@
+# libos: the user runtime every program links (build/libos/libos.a).
+#
+# Every libos/*.c and libos/*.S is part of it (other engineers add files
+# here: uintr, rings, IPC), plus kernel/cpio.c, shared with the kernel.
+# USER_CFLAGS and USER_LDFLAGS are what programs build and link with; see
+# mk/programs.mk.
+
+LIBOS_DIR := libos
+LIBOS_LIB := $(BUILD)/libos/libos.a
+LIBOS_LD  := $(LIBOS_DIR)/user.ld
+
+# picolibc declares CLOCK_MONOTONIC, clock_gettime and nanosleep only when
+# the system says it has them; libos does (time.c).
+USER_CFLAGS := $(T_CFLAGS) -I. -D_POSIX_MONOTONIC_CLOCK=200809L -D_POSIX_TIMERS=200809L
+USER_ASFLAGS := $(USER_CFLAGS) -D__ASSEMBLER__
+# libos is linked whole: it defines symbols (sbrk, locks, read/write...)
+# that picolibc's libc.a also has or needs, and ours must win.
+USER_LDFLAGS := $(ARCH_FLAGS) --specs=picolibc.specs -nostartfiles -static -T $(LIBOS_LD) \
+                -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
+USER_LIBS := -Wl,--whole-archive $(LIBOS_LIB) -Wl,--no-whole-archive
+
+LIBOS_C_SRCS := $(wildcard $(LIBOS_DIR)/*.c)
+LIBOS_S_SRCS := $(wildcard $(LIBOS_DIR)/*.S)
+LIBOS_OBJS := $(patsubst $(LIBOS_DIR)/%.c,$(BUILD)/libos/%.o,$(LIBOS_C_SRCS)) \
+              $(patsubst $(LIBOS_DIR)/%.S,$(BUILD)/libos/%.S.o,$(LIBOS_S_SRCS)) \
+              $(BUILD)/libos/kernel-cpio.o
+
+$(BUILD)/libos/%.o: $(LIBOS_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC_T) $(USER_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/libos/%.S.o: $(LIBOS_DIR)/%.S
+	@mkdir -p $(@D)
+	$(CC_T) $(USER_ASFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/libos/kernel-cpio.o: kernel/cpio.c
+	@mkdir -p $(@D)
+	$(CC_T) $(USER_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(LIBOS_LIB): $(LIBOS_OBJS)
+	@rm -f $@
+	$(CROSS)ar rcs $@ $^
+
+-include $(LIBOS_OBJS:.o=.d)
+
+ALL_TARGETS += $(LIBOS_LIB)
+LIBOS_MY_SRCS := archive.c errno.c heap.c lock.c posix.c spawn.c start.c stdio.c thread.c time.c \
+                 libos.h private.h spawn.h thread.h
+FORMAT_SOURCES += $(addprefix $(LIBOS_DIR)/,$(LIBOS_MY_SRCS))
+LINT_SOURCES += $(addprefix $(LIBOS_DIR)/,$(filter %.c,$(LIBOS_MY_SRCS)))

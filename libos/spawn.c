@@ -1,0 +1,421 @@
+/* posix_spawn and waitpid: ELF loading in user space (see spawn.h).
+ *
+ * A child is built from outside: SYS_SPACE_CREATE makes an empty process,
+ * each PT_LOAD segment is mapped zeroed with its final protection and its
+ * file bytes copied in with SYS_SPACE_WRITE (which ignores protection), the
+ * main stack gets the argument block (libos.h, struct libos_startup), the
+ * boot archive handle is granted so the child can spawn in turn, and the
+ * first thread starts at the ELF entry with sp = a0 = the startup block. */
+#include "spawn.h"
+#include "elf.h"
+#include "libos.h"
+#include "syscall.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "../kernel/cpio.h"
+
+/* Attributes: POSIX flags plus the Chime hart mask. */
+struct __posix_spawnattr {
+    short flags;
+    uint64_t hart_mask; /* 0: any hart */
+};
+
+/* Children spawned and not yet reaped, for waitpid(-1). */
+#define MAX_CHILDREN 64
+static pid_t children[MAX_CHILDREN];
+static int children_lock;
+
+static void children_update(pid_t old, pid_t new)
+{
+    while (__atomic_exchange_n(&children_lock, 1, __ATOMIC_ACQUIRE))
+        syscall0(SYS_YIELD);
+    for (int i = 0; i < MAX_CHILDREN; i++) {
+        if (children[i] == old) {
+            children[i] = new;
+            break;
+        }
+    }
+    __atomic_store_n(&children_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* ---- attributes and file actions ------------------------------------- */
+
+int posix_spawnattr_init(posix_spawnattr_t *attr)
+{
+    *attr = calloc(1, sizeof(**attr));
+    return *attr == NULL ? ENOMEM : 0;
+}
+
+int posix_spawnattr_destroy(posix_spawnattr_t *attr)
+{
+    free(*attr);
+    *attr = NULL;
+    return 0;
+}
+
+int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags)
+{
+    (*attr)->flags = flags;
+    return 0;
+}
+
+int posix_spawnattr_getflags(const posix_spawnattr_t *__restrict attr, short *__restrict flags)
+{
+    *flags = (*attr)->flags;
+    return 0;
+}
+
+int chime_spawnattr_setaffinity(posix_spawnattr_t *attr, uint64_t hart_mask)
+{
+    (*attr)->hart_mask = hart_mask;
+    return 0;
+}
+
+int chime_spawnattr_getaffinity(const posix_spawnattr_t *attr, uint64_t *hart_mask)
+{
+    *hart_mask = (*attr)->hart_mask;
+    return 0;
+}
+
+/* Children share no file descriptors yet, so file actions are accepted and
+ * have nothing to act on. */
+int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
+{
+    *fa = NULL;
+    return 0;
+}
+
+int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa)
+{
+    return 0;
+}
+
+int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *__restrict fa, int fd,
+                                     const char *__restrict path, int flags, mode_t mode)
+{
+    return 0;
+}
+
+int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int fd, int newfd)
+{
+    return 0;
+}
+
+int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa, int fd)
+{
+    return 0;
+}
+
+/* ---- the argument block ----------------------------------------------- */
+
+static size_t align16(size_t x)
+{
+    return (x + 15) & ~(size_t)15;
+}
+
+static size_t vec_count(char *const v[])
+{
+    size_t n = 0;
+
+    while (v != NULL && v[n] != NULL)
+        n++;
+    return n;
+}
+
+/* Copy vector v (n strings) into the block: pointers at *ptr (as child
+ * addresses), strings at *str; both advance. */
+static void vec_put(char *const v[], size_t n, char *block, uint64_t child_base, size_t *ptr,
+                    size_t *str)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(v[i]) + 1;
+        uint64_t child_str = child_base + *str;
+
+        memcpy(block + *ptr, &child_str, sizeof(child_str));
+        memcpy(block + *str, v[i], len);
+        *ptr += sizeof(uint64_t);
+        *str += len;
+    }
+    memset(block + *ptr, 0, sizeof(uint64_t));
+    *ptr += sizeof(uint64_t);
+}
+
+/* Build the block that goes at the top of the child's stack:
+ *   [struct libos_startup][argv pointers, NULL][envp pointers, NULL][strings]
+ * Returns it (malloc'd) and its size in *size, or NULL with *err set. */
+static char *args_build(char *const argv[], char *const envp[], int archive_h, size_t *size,
+                        int *err)
+{
+    size_t argc = vec_count(argv), envc = vec_count(envp);
+    size_t strings = 0, ptrs = (argc + 1 + envc + 1) * sizeof(uint64_t);
+    size_t head = align16(sizeof(struct libos_startup)), total, ptr, str;
+    uint64_t child_base;
+    struct libos_startup s;
+    char *block;
+
+    for (size_t i = 0; i < argc; i++)
+        strings += strlen(argv[i]) + 1;
+    for (size_t i = 0; i < envc; i++)
+        strings += strlen(envp[i]) + 1;
+    total = align16(head + ptrs + strings);
+    if (total > LIBOS_ARGS_MAX) {
+        *err = E2BIG;
+        return NULL;
+    }
+    block = calloc(1, total);
+    if (block == NULL) {
+        *err = ENOMEM;
+        return NULL;
+    }
+    child_base = LIBOS_STACK_TOP - total;
+    ptr = head;
+    str = head + ptrs;
+    vec_put(argv, argc, block, child_base, &ptr, &str);
+    vec_put(envp, envc, block, child_base, &ptr, &str);
+    s = (struct libos_startup){
+        .magic = LIBOS_STARTUP_MAGIC,
+        .version = LIBOS_STARTUP_VERSION,
+        .argc = (int64_t)argc,
+        .argv = child_base + head,
+        .envp = child_base + head + (argc + 1) * sizeof(uint64_t),
+        .archive_h = archive_h,
+        .stack_lo = LIBOS_STACK_TOP - LIBOS_STACK_SIZE,
+    };
+    memcpy(block, &s, sizeof(s));
+    *size = total;
+    return block;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static uint64_t page_down(uint64_t x)
+{
+    return x & ~(uint64_t)(CHIME_PAGE_SIZE - 1);
+}
+
+static uint64_t page_up(uint64_t x)
+{
+    return page_down(x + CHIME_PAGE_SIZE - 1);
+}
+
+/* If the page at va is one segment j < i already mapped, widen its
+ * protection to cover segment i too and report 1. */
+static long shared_page(long space, const struct elf_image *img, int i, uint64_t va, int *shared)
+{
+    *shared = 0;
+    for (int j = 0; j < i; j++) {
+        const struct elf_segment *s = &img->seg[j];
+        if (va >= page_down(s->vaddr) && va < page_up(s->vaddr + s->memsz)) {
+            *shared = 1;
+            return syscall4(SYS_SPACE_PROTECT, space, (long)va, (long)CHIME_PAGE_SIZE,
+                            (long)(s->prot | img->seg[i].prot));
+        }
+    }
+    return 0;
+}
+
+/* Map and fill segment i of img (file bytes at elf) in space. */
+static long segment_load(long space, const struct elf_image *img, int i, const char *elf)
+{
+    const struct elf_segment *s = &img->seg[i];
+    uint64_t lo = page_down(s->vaddr), hi = page_up(s->vaddr + s->memsz);
+    int shared;
+    long r;
+
+    r = shared_page(space, img, i, lo, &shared);
+    if (r < 0)
+        return r;
+    if (shared)
+        lo += CHIME_PAGE_SIZE;
+    if (hi > lo) {
+        r = shared_page(space, img, i, hi - CHIME_PAGE_SIZE, &shared);
+        if (r < 0)
+            return r;
+        if (shared)
+            hi -= CHIME_PAGE_SIZE;
+    }
+    if (hi > lo) {
+        r = syscall4(SYS_SPACE_MAP_ANON, space, (long)lo, (long)(hi - lo), (long)s->prot);
+        if (r < 0)
+            return r;
+    }
+    if (s->filesz == 0)
+        return 0;
+    return syscall4(SYS_SPACE_WRITE, space, (long)s->vaddr, (long)(elf + s->offset),
+                    (long)s->filesz);
+}
+
+/* Everything after SYS_SPACE_CREATE: image, stack, arguments, archive
+ * handle, first thread. Returns 0 or a negative CHIME_E* code. */
+static long child_build(long space, const struct elf_image *img, const char *elf,
+                        const posix_spawnattr_t *attr, char *const argv[], char *const envp[],
+                        int *err)
+{
+    int child_archive = -1;
+    size_t size;
+    char *block;
+    long r;
+
+    for (int i = 0; i < img->nseg; i++) {
+        r = segment_load(space, img, i, elf);
+        if (r < 0)
+            return r;
+    }
+    r = syscall4(SYS_SPACE_MAP_ANON, space, (long)(LIBOS_STACK_TOP - LIBOS_STACK_SIZE),
+                 (long)LIBOS_STACK_SIZE, CHIME_PROT_READ | CHIME_PROT_WRITE);
+    if (r < 0)
+        return r;
+    if (libos_archive_handle() >= 0) {
+        r = syscall3(SYS_SPACE_GRANT, space, libos_archive_handle(), CHIME_R_READ | CHIME_R_GRANT);
+        if (r < 0)
+            return r;
+        child_archive = (int)r;
+    }
+    block = args_build(argv, envp, child_archive, &size, err);
+    if (block == NULL)
+        return CHIME_EINVAL;
+    r = syscall4(SYS_SPACE_WRITE, space, (long)(LIBOS_STACK_TOP - size), (long)block, (long)size);
+    free(block);
+    if (r < 0)
+        return r;
+    r = syscall6(SYS_THREAD_CREATE, space, (long)img->entry, (long)(LIBOS_STACK_TOP - size),
+                 (long)(LIBOS_STACK_TOP - size), 0,
+                 attr != NULL && *attr != NULL ? (long)(*attr)->hart_mask : 0);
+    if (r < 0)
+        return r;
+    return syscall1(SYS_HANDLE_CLOSE, r);
+}
+
+int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
+                      const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+    struct elf_image img;
+    long space, r;
+    int err = 0;
+
+    if (elf_parse(elf, len, CHIME_USER_BASE, LIBOS_IMAGE_MAX, &img) < 0)
+        return ENOEXEC;
+    space = syscall2(SYS_SPACE_CREATE, (long)name, (long)strlen(name));
+    if (space < 0)
+        return libos_errno(space);
+    r = child_build(space, &img, elf, attr, argv, envp, &err);
+    if (r < 0) {
+        syscall1(SYS_HANDLE_CLOSE, space);
+        return err != 0 ? err : libos_errno(r);
+    }
+    children_update(0, (pid_t)space);
+    if (pid != NULL)
+        *pid = (pid_t)space;
+    return 0;
+}
+
+int posix_spawn(pid_t *__restrict pid, const char *__restrict path,
+                const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *__restrict attr,
+                char *const argv[], char *const envp[])
+{
+    const char *name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+    struct cpio_entry e;
+    const void *archive;
+    size_t len;
+    int r;
+
+    if (libos_archive(&archive, &len) < 0)
+        return ENOENT;
+    r = cpio_find(archive, len, name, &e);
+    if (r == CPIO_ERR_NOENT || (r == CPIO_OK && (e.mode & CPIO_MODE_TYPE) != CPIO_MODE_REG))
+        return ENOENT;
+    if (r != CPIO_OK)
+        return EIO;
+    return chime_spawn_image(pid, name, e.data, e.size, attr, argv, envp);
+}
+
+int posix_spawnp(pid_t *__restrict pid, const char *__restrict file,
+                 const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *__restrict attr,
+                 char *const argv[], char *const envp[])
+{
+    return posix_spawn(pid, file, fa, attr, argv, envp);
+}
+
+/* ---- waiting --------------------------------------------------------- */
+
+int chime_wait_status(long raw)
+{
+    if (raw == CHIME_STATUS_FAULT)
+        return SIGSEGV;
+    if (raw == CHIME_STATUS_KILLED)
+        return SIGKILL;
+    return (int)((raw & 0xff) << 8);
+}
+
+long chime_wait(pid_t pid, uint64_t timeout_ns)
+{
+    long r = syscall2(SYS_SPACE_WAIT, pid, (long)timeout_ns);
+
+    if (r >= 0) {
+        syscall1(SYS_HANDLE_CLOSE, pid);
+        children_update(pid, 0);
+    }
+    return r;
+}
+
+/* waitpid(-1): poll every child, pausing 1 ms between rounds. */
+static pid_t wait_any(int *status, int options)
+{
+    for (;;) {
+        int any = 0;
+
+        for (int i = 0; i < MAX_CHILDREN; i++) {
+            pid_t c = __atomic_load_n(&children[i], __ATOMIC_RELAXED);
+            long r;
+
+            if (c == 0)
+                continue;
+            any = 1;
+            r = chime_wait(c, 0);
+            if (r >= 0) {
+                if (status != NULL)
+                    *status = chime_wait_status(r);
+                return c;
+            }
+        }
+        if (!any) {
+            errno = ECHILD;
+            return -1;
+        }
+        if (options & WNOHANG)
+            return 0;
+        syscall1(SYS_SLEEP, 1000000);
+    }
+}
+
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+    long r;
+
+    if (pid == -1)
+        return wait_any(status, options);
+    if (pid <= 0) {
+        errno = pid == 0 ? ENOSYS : ECHILD;
+        return -1;
+    }
+    r = chime_wait(pid, (options & WNOHANG) ? 0 : CHIME_FOREVER);
+    if (r == CHIME_ETIMEDOUT && (options & WNOHANG))
+        return 0;
+    if (r < 0) {
+        errno = r == CHIME_EBADH ? ECHILD : libos_errno(r);
+        return -1;
+    }
+    if (status != NULL)
+        *status = chime_wait_status(r);
+    return pid;
+}
+
+pid_t wait(int *status)
+{
+    return waitpid(-1, status, 0);
+}

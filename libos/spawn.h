@@ -1,0 +1,36 @@
+/* Chime extensions to posix_spawn (<spawn.h>) and waitpid (<sys/wait.h>).
+ *
+ * Programs come from the boot archive, named by their bare name ("hello");
+ * a path is reduced to its last component. The pid that posix_spawn returns
+ * is the child's space handle in the caller's table; waitpid reaps it (and
+ * closes the handle). Kernel exit statuses (8 bits) map to POSIX ones:
+ * CHIME_STATUS_FAULT -> WIFSIGNALED with SIGSEGV, CHIME_STATUS_KILLED ->
+ * SIGKILL, anything else -> WIFEXITED with that status (so, as in a shell,
+ * exit(139) looks like a fault). chime_wait gives the raw status. */
+#ifndef LIBOS_SPAWN_H
+#define LIBOS_SPAWN_H
+
+#include <spawn.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Run the child's first thread on a hart in mask (bit h = hart h; 0 = any). */
+int chime_spawnattr_setaffinity(posix_spawnattr_t *attr, uint64_t hart_mask);
+int chime_spawnattr_getaffinity(const posix_spawnattr_t *attr, uint64_t *hart_mask);
+
+/* posix_spawn from an ELF image in memory instead of the boot archive;
+ * name is the process name the kernel uses in fault reports. Returns 0 or an
+ * errno value (ENOEXEC for an image elf_parse rejects). */
+int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
+                      const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
+
+/* Wait up to timeout_ns (CHIME_FOREVER: no limit, 0: poll) for pid to exit.
+ * Returns its raw kernel exit status (>= 0) and reaps it, or a negative
+ * CHIME_E* code (CHIME_ETIMEDOUT while it runs); pid stays valid then. */
+long chime_wait(pid_t pid, uint64_t timeout_ns);
+
+/* A POSIX wait status (for WIFEXITED & co.) for a raw kernel exit status. */
+int chime_wait_status(long raw);
+
+#endif

@@ -1,0 +1,94 @@
+/* Raw Chime syscalls: ecall with a7 = number, a0..a5 = arguments;
+ * a0 = result (negative CHIME_E* on error), a1 = second result.
+ * Everything else in libos is built on these. */
+#ifndef LIBOS_SYSCALL_H
+#define LIBOS_SYSCALL_H
+
+#include <chime/syscall.h>
+#include <chime/errno.h>
+
+/* Result pair of a syscall that returns two values. */
+struct sysret2 {
+    long a0;
+    long a1;
+};
+
+#define CHIME_SYSCALL_BODY(n, ...)                                                                 \
+    register long r7 __asm__("a7") = (n);                                                          \
+    __asm__ volatile("ecall" : __VA_ARGS__ : "memory")
+
+static inline long syscall0(long n)
+{
+    register long a0 __asm__("a0");
+    CHIME_SYSCALL_BODY(n, "=r"(a0) : "r"(r7));
+    return a0;
+}
+
+static inline long syscall1(long n, long x0)
+{
+    register long a0 __asm__("a0") = x0;
+    CHIME_SYSCALL_BODY(n, "+r"(a0) : "r"(r7));
+    return a0;
+}
+
+static inline long syscall2(long n, long x0, long x1)
+{
+    register long a0 __asm__("a0") = x0;
+    register long a1 __asm__("a1") = x1;
+    CHIME_SYSCALL_BODY(n, "+r"(a0), "+r"(a1) : "r"(r7));
+    return a0;
+}
+
+static inline long syscall3(long n, long x0, long x1, long x2)
+{
+    register long a0 __asm__("a0") = x0;
+    register long a1 __asm__("a1") = x1;
+    register long a2 __asm__("a2") = x2;
+    CHIME_SYSCALL_BODY(n, "+r"(a0), "+r"(a1) : "r"(a2), "r"(r7));
+    return a0;
+}
+
+static inline long syscall4(long n, long x0, long x1, long x2, long x3)
+{
+    register long a0 __asm__("a0") = x0;
+    register long a1 __asm__("a1") = x1;
+    register long a2 __asm__("a2") = x2;
+    register long a3 __asm__("a3") = x3;
+    CHIME_SYSCALL_BODY(n, "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(r7));
+    return a0;
+}
+
+static inline long syscall5(long n, long x0, long x1, long x2, long x3, long x4)
+{
+    register long a0 __asm__("a0") = x0;
+    register long a1 __asm__("a1") = x1;
+    register long a2 __asm__("a2") = x2;
+    register long a3 __asm__("a3") = x3;
+    register long a4 __asm__("a4") = x4;
+    CHIME_SYSCALL_BODY(n, "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a4), "r"(r7));
+    return a0;
+}
+
+static inline long syscall6(long n, long x0, long x1, long x2, long x3, long x4, long x5)
+{
+    register long a0 __asm__("a0") = x0;
+    register long a1 __asm__("a1") = x1;
+    register long a2 __asm__("a2") = x2;
+    register long a3 __asm__("a3") = x3;
+    register long a4 __asm__("a4") = x4;
+    register long a5 __asm__("a5") = x5;
+    CHIME_SYSCALL_BODY(n, "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(r7));
+    return a0;
+}
+
+/* Two-result variant: a1 comes back too. */
+static inline struct sysret2 syscall3_2(long n, long x0, long x1, long x2)
+{
+    register long a0 __asm__("a0") = x0;
+    register long a1 __asm__("a1") = x1;
+    register long a2 __asm__("a2") = x2;
+    CHIME_SYSCALL_BODY(n, "+r"(a0), "+r"(a1) : "r"(a2), "r"(r7));
+    return (struct sysret2){a0, a1};
+}
+
+#endif

@@ -1,0 +1,28 @@
+/* libos threads: a small API over SYS_THREAD_CREATE.
+ *
+ * Each thread gets its own stack and TLS block (so errno is per thread) in a
+ * LIBOS_THREAD_SLOT of the address space (see libos.h). Joining polls a done
+ * flag the thread sets as its very last store, yielding and then sleeping
+ * between polls: no futex needed, and the joiner may unmap the stack because
+ * the exiting thread touches no memory after that store. */
+#ifndef LIBOS_THREAD_H
+#define LIBOS_THREAD_H
+
+#include <stdint.h>
+
+struct chime_thread;
+
+/* Start fn(arg) in a new thread of this process, on a hart in hart_mask
+ * (bit h = hart h; 0 = any hart). Returns the thread, or NULL with errno set
+ * (ENOMEM: no stack slot or memory; others from the kernel). */
+struct chime_thread *chime_thread_create(void *(*fn)(void *), void *arg, uint64_t hart_mask);
+
+/* Wait for t to finish, store fn's result in *result (if not NULL) and free
+ * the thread's stack, TLS and handle. Returns 0. Join each thread once. */
+int chime_thread_join(struct chime_thread *t, void **result);
+
+/* The kernel thread handle of t, for SYS_THREAD_PRIORITY/AFFINITY; valid
+ * until t is joined. */
+int chime_thread_handle(const struct chime_thread *t);
+
+#endif

@@ -1,0 +1,120 @@
+/* init: the root task. The kernel starts it with argv = {"init", words of
+ * the kernel command line...} and the boot handles of layout.h.
+ *
+ *   (no words)          start hello once per hart, pinned there, wait for
+ *                       all, print a summary, then idle
+ *   PROG ARGS...        run PROG with ARGS, wait, report its status
+ *   poweroff ...        as above, then power the machine off: QEMU exits
+ *                       with the program's status (system tests use this)
+ *
+ * A process the kernel killed has status CHIME_STATUS_FAULT (139) or
+ * CHIME_STATUS_KILLED (137), shell style, and powers off with that. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libos/libos.h>
+#include <libos/spawn.h>
+#include <libos/syscall.h>
+
+static int poweroff_mode;
+
+static const struct chime_boot_info *boot_info(void)
+{
+    const struct chime_boot_info *bi = (const struct chime_boot_info *)CHIME_BOOTINFO_VA;
+
+    return bi->magic == CHIME_BOOTINFO_MAGIC ? bi : NULL;
+}
+
+static const char *status_note(long raw)
+{
+    if (raw == CHIME_STATUS_FAULT)
+        return " (killed: fault)";
+    if (raw == CHIME_STATUS_KILLED)
+        return " (killed)";
+    return "";
+}
+
+static void finish(int code)
+{
+    fflush(stdout);
+    if (poweroff_mode)
+        syscall1(SYS_POWEROFF, code);
+    printf("init: done; the system idles (quit QEMU with Ctrl-A X)\n");
+    fflush(stdout);
+    for (;;)
+        syscall1(SYS_SLEEP, 1000000000);
+}
+
+/* Run argv[0] with argv, wait, report; returns the code to power off with. */
+static int run_program(char **argv)
+{
+    pid_t pid;
+    long raw;
+    int err = posix_spawn(&pid, argv[0], NULL, NULL, argv, NULL);
+
+    if (err != 0) {
+        printf("init: cannot start %s: %s\n", argv[0], strerror(err));
+        return 127;
+    }
+    raw = chime_wait(pid, CHIME_FOREVER);
+    if (raw < 0) {
+        printf("init: waiting for %s failed: %s\n", argv[0], strerror(libos_errno(raw)));
+        return 126;
+    }
+    printf("init: %s exited with status %ld%s\n", argv[0], raw, status_note(raw));
+    return (int)(raw & 0xff);
+}
+
+/* The default: hello once per hart, each pinned to its hart. */
+static int run_hellos(void)
+{
+    int nharts = libos_nharts(), started = 0, ok = 0;
+    pid_t pids[CHIME_MAX_HARTS];
+    posix_spawnattr_t attr;
+
+    if (posix_spawnattr_init(&attr) != 0)
+        return 1;
+    for (int h = 0; h < nharts && h < CHIME_MAX_HARTS; h++) {
+        char name[16];
+        char *argv[] = {"hello", name, NULL};
+
+        snprintf(name, sizeof(name), "hart-%d", h);
+        chime_spawnattr_setaffinity(&attr, 1ull << h);
+        int err = posix_spawn(&pids[started], "hello", NULL, &attr, argv, NULL);
+        if (err != 0)
+            printf("init: cannot start hello on hart %d: %s\n", h, strerror(err));
+        else
+            started++;
+    }
+    posix_spawnattr_destroy(&attr);
+    for (int i = 0; i < started; i++) {
+        long raw = chime_wait(pids[i], CHIME_FOREVER);
+        if (raw == 0)
+            ok++;
+        else
+            printf("init: a hello exited with status %ld%s\n", raw, status_note(raw));
+    }
+    printf("init: hello ran on %d of %d harts, %d exited with status 0\n", started, nharts, ok);
+    return ok == nharts ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    const struct chime_boot_info *bi = boot_info();
+    int first = 1;
+
+    printf("init: Chime root task, %d hart%s, boot archive %lu bytes, command line \"%s\"\n",
+           libos_nharts(), libos_nharts() == 1 ? "" : "s",
+           bi != NULL ? (unsigned long)bi->archive_size : 0ul, bi != NULL ? bi->cmdline : "?");
+    if (argc > 1 && strcmp(argv[1], "poweroff") == 0) {
+        poweroff_mode = 1;
+        first = 2;
+    }
+    if (first < argc)
+        finish(run_program(&argv[first]));
+    finish(run_hellos());
+    return 0;
+}

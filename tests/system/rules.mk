@@ -1,0 +1,15 @@
+# System tests: boot QEMU with each tests/system/cases/*.case (see README.md).
+# make test CASES="systest hello" runs only those cases.
+
+TEST_SUITES += 'sh tests/system/run.sh $(CASES)'
+
+# The runner's QEMU command line, with @SMP@ where the hart count goes.
+SYSTEM_TEST_QEMU_CMD = $(QEMU) $(subst -smp $(SMP),-smp @SMP@,$(QEMU_FLAGS))
+export CHIME_QEMU_CMD = $(SYSTEM_TEST_QEMU_CMD)
+export CHIME_KERNEL_ELF = $(KERNEL_ELF)
+export CHIME_BOOT_ARCHIVE = $(BOOT_ARCHIVE)
+
+system-test-qemu-cmd:
+	@echo '$(SYSTEM_TEST_QEMU_CMD)'
+
+.PHONY: system-test-qemu-cmd

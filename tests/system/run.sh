@@ -1,0 +1,92 @@
+#!/bin/sh
+# System tests: boot Chime in QEMU once per case and hart count, and turn
+# what the guest prints into TAP lines. See tests/system/README.md.
+#
+#   sh tests/system/run.sh [CASE...]      (default: every cases/*.case;
+#                                          CASES="a b" works too)
+#
+# Needs build/kernel.elf and build/boot.cpio (make all). make test passes
+# the QEMU command line in CHIME_QEMU_CMD (with @SMP@ for the hart count);
+# run directly, this script asks make for it.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+
+kernel=${CHIME_KERNEL_ELF:-build/kernel.elf}
+archive=${CHIME_BOOT_ARCHIVE:-build/boot.cpio}
+qemu_cmd=${CHIME_QEMU_CMD:-$(make -s --no-print-directory system-test-qemu-cmd 2>/dev/null)}
+logdir=build/test-logs/system
+mkdir -p "$logdir"
+
+if [ -z "$qemu_cmd" ]; then
+    echo "not ok - system: no QEMU command line (make system-test-qemu-cmd failed)"
+    exit 1
+fi
+for f in "$kernel" "$archive"; do
+    if [ ! -f "$f" ]; then
+        echo "not ok - system: $f is missing (run make)"
+        exit 1
+    fi
+done
+
+cases=${*:-${CASES:-}}
+if [ -z "$cases" ]; then
+    cases=$(for f in tests/system/cases/*.case; do basename "$f" .case; done)
+fi
+
+fail=0
+result() { # 0|1 (ok|not ok), description
+    if [ "$1" -eq 0 ]; then
+        printf 'ok - %s\n' "$2"
+    else
+        printf 'not ok - %s\n' "$2"
+        fail=1
+    fi
+}
+
+# Boot once: tag, smp, bootargs. Writes the console to $log, sets $rc
+# (QEMU's exit status, 124 when timeout stopped it).
+boot() {
+    cmd=$(echo "$qemu_cmd" | sed "s/@SMP@/$2/g")
+    rcfile=$(mktemp)
+    # shellcheck disable=SC2086
+    { timeout -k 5 "$TIMEOUT" $cmd $QEMU_EXTRA -kernel "$kernel" -initrd "$archive" \
+          -append "$3" </dev/null 2>&1; echo $? >"$rcfile"; } | tr -d '\r' >"$log"
+    rc=$(cat "$rcfile")
+    rm -f "$rcfile"
+}
+
+for name in $cases; do
+    file=tests/system/cases/$name.case
+    if [ ! -f "$file" ]; then
+        result 1 "$name: no case file $file"
+        continue
+    fi
+    RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA=""
+    # shellcheck disable=SC1090
+    . "./$file"
+    for smp in $SMP; do
+        tag="$name/smp$smp"
+        log="$logdir/$name-smp$smp.log"
+        boot "$tag" "$smp" "poweroff $RUN"
+        # the guest's own TAP lines, tagged with case and hart count
+        grep -E '^(not )?ok( |$)' "$log" | sed -E "s#^(not ok|ok)( - | |$)#\\1 - $tag: #"
+        if grep -Eq '^not ok( |$)' "$log"; then fail=1; fi
+        if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+            result 1 "$tag: timed out after ${TIMEOUT}s (log: $log)"
+        else
+            [ "$rc" -eq "$STATUS" ]
+            result $? "$tag: QEMU exit status $rc (expected $STATUS)"
+        fi
+        # one regex per line; a literal \n also separates (no other escapes
+        # are touched, so \1 and \( reach grep as written)
+        expects=$(printf '%s\n' "$EXPECT" | sed 's/\\n/\n/g')
+        while IFS= read -r re; do
+            [ -z "$re" ] && continue
+            grep -Eq -- "$re" "$log"
+            result $? "$tag: output matches /$re/"
+        done <<EOF_EXPECT
+$expects
+EOF_EXPECT
+    done
+done
+exit $fail
