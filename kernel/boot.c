@@ -103,8 +103,8 @@ static void give_handles(struct space *s, const struct fdt_machine *m, struct ch
         bd->irq_handle = -1;
         struct frames *f = frames_create(ALIGN_DOWN(d->base, PAGE_SIZE), bd->mmio_size, false);
         if (f) {
-            bd->mmio_handle = handle_install(&s->handles, &f->obj,
-                                             CHIME_R_READ | CHIME_R_WRITE | CHIME_R_GRANT);
+            bd->mmio_handle =
+                handle_install(&s->handles, &f->obj, CHIME_R_READ | CHIME_R_WRITE | CHIME_R_GRANT);
             kobj_put(&f->obj);
         }
         struct irq_line *l = d->irq ? irq_line_create(d->irq) : NULL;

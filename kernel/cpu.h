@@ -10,7 +10,7 @@
 #include <chime/syscall.h>
 
 #define MAX_HARTS CHIME_MAX_HARTS
-#define NPRIO (CHIME_PRIO_MAX + 1)
+#define NPRIO     (CHIME_PRIO_MAX + 1)
 
 struct thread;
 struct space;
@@ -24,17 +24,17 @@ struct runqueue {
 };
 
 struct cpu {
-    uint64_t scratch;          /* CPU_SCRATCH: trap.S temporary */
-    struct trapframe *tf;      /* CPU_TF: trapframe of `current` */
-    uint64_t kstack_top;       /* CPU_KSTACK */
+    uint64_t scratch;     /* CPU_SCRATCH: trap.S temporary */
+    struct trapframe *tf; /* CPU_TF: trapframe of `current` */
+    uint64_t kstack_top;  /* CPU_KSTACK */
     uint32_t hartid;
     bool online;
-    bool need_resched;         /* a higher-priority thread became ready here */
-    struct thread *current;    /* NULL while idle */
-    struct space *space;       /* address space loaded in satp (NULL: kernel) */
+    bool need_resched;      /* a higher-priority thread became ready here */
+    struct thread *current; /* NULL while idle */
+    struct space *space;    /* address space loaded in satp (NULL: kernel) */
     struct runqueue rq;
-    uint64_t slice_end;        /* time-slice deadline of `current`, ticks */
-    uint64_t timer_armed;      /* value in stimecmp */
+    uint64_t slice_end;              /* time-slice deadline of `current`, ticks */
+    uint64_t timer_armed;            /* value in stimecmp */
     volatile uint32_t tlb_flush_req; /* set by a remote hart, cleared here */
 };
 

@@ -9,11 +9,11 @@
 #include <stdint.h>
 
 struct frame_pool {
-    uint64_t base;     /* physical address of frame 0 */
-    uint64_t nframes;  /* frames covered by the bitmap */
-    uint64_t *bitmap;  /* nframes bits, 1 = free */
+    uint64_t base;    /* physical address of frame 0 */
+    uint64_t nframes; /* frames covered by the bitmap */
+    uint64_t *bitmap; /* nframes bits, 1 = free */
     uint64_t nfree;
-    uint64_t hint;     /* bitmap word where the next search starts */
+    uint64_t hint; /* bitmap word where the next search starts */
 };
 
 /* Words of bitmap memory a pool of nframes needs. */

@@ -296,8 +296,7 @@ static void conn_close_side(struct conn *c, int side)
     list_remove(&c->end[side].link);
     c->space[side] = NULL;
     if (side == CONN_CLIENT && c->space[CONN_SERVER]) {
-        struct ipc_ctl_event ev = {.type = IPC_CTL_DISCONNECT,
-                                   .conn = c->end[CONN_SERVER].handle};
+        struct ipc_ctl_event ev = {.type = IPC_CTL_DISCONNECT, .conn = c->end[CONN_SERVER].handle};
         if (ctl_push(c->svc, &ev) < 0 && c->svc && c->svc->vec->recv)
             uintr_post(c->svc->vec->recv, 1ull << c->svc->vec->vector);
     } else if (side == CONN_SERVER && c->space[CONN_CLIENT] && c->client_vec->recv) {
@@ -346,8 +345,7 @@ static int conn_setup(struct conn *c, struct space *cl, struct space *srv)
         return CHIME_ENOMEM;
     if (pt_map_range(srv->root, c->va[CONN_SERVER], c->size, c->buf->base, rw) < 0)
         return CHIME_ENOMEM;
-    if (pt_map_range(srv->root, c->lend_table_va, PAGE_SIZE, c->lend_table_pa,
-                     CHIME_PROT_READ) < 0)
+    if (pt_map_range(srv->root, c->lend_table_va, PAGE_SIZE, c->lend_table_pa, CHIME_PROT_READ) < 0)
         return CHIME_ENOMEM;
     c->send_index[CONN_CLIENT] = uintr_sender_add(cl, c->svc->vec);
     if (c->send_index[CONN_CLIENT] < 0)
@@ -404,10 +402,10 @@ long sys_ipc_connect(struct trapframe *tf)
     if (c->client_vec && c->buf && c->lend_table_pa && c->scratch_pa)
         err = conn_setup(c, cl, srv);
     if (err == 0) {
-        c->end[CONN_CLIENT].handle = handle_install(&cl->handles, &c->end[CONN_CLIENT].obj,
-                                                    CHIME_R_ALL);
-        c->end[CONN_SERVER].handle = handle_install(&srv->handles, &c->end[CONN_SERVER].obj,
-                                                    CHIME_R_ALL);
+        c->end[CONN_CLIENT].handle =
+            handle_install(&cl->handles, &c->end[CONN_CLIENT].obj, CHIME_R_ALL);
+        c->end[CONN_SERVER].handle =
+            handle_install(&srv->handles, &c->end[CONN_SERVER].obj, CHIME_R_ALL);
         if (c->end[CONN_CLIENT].handle < 0 || c->end[CONN_SERVER].handle < 0)
             err = CHIME_ENOMEM;
     }

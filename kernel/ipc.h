@@ -19,13 +19,13 @@ struct service {
     struct kobj obj;
     char name[CHIME_IPC_NAME_MAX];
     size_t len;
-    struct space *server;        /* NULL once unpublished */
-    struct vector *vec;          /* server's vector (reference) */
-    struct ipc_ctl_ring *ctl;    /* kernel view of the control ring */
+    struct space *server;     /* NULL once unpublished */
+    struct vector *vec;       /* server's vector (reference) */
+    struct ipc_ctl_ring *ctl; /* kernel view of the control ring */
     uint64_t ctl_pa, ctl_va;
-    uint32_t ctl_tail;           /* the kernel's own copy: never read back */
-    struct list link;            /* published services */
-    struct list conns;           /* connections made through it */
+    uint32_t ctl_tail; /* the kernel's own copy: never read back */
+    struct list link;  /* published services */
+    struct list conns; /* connections made through it */
 };
 
 enum { CONN_CLIENT = 0, CONN_SERVER = 1 };
@@ -37,30 +37,30 @@ struct conn_end {
     struct kobj obj;
     struct conn *conn;
     uint8_t side;
-    int32_t handle;      /* its index in the owner's table (for events) */
-    struct list link;    /* in the owner's space->conns */
+    int32_t handle;   /* its index in the owner's table (for events) */
+    struct list link; /* in the owner's space->conns */
 };
 
 struct lend {
-    uint64_t client_va;  /* first lent page in the client, 0 = slot free */
-    uint64_t npages;     /* pages mapped in the server's slot: lent or scratch */
+    uint64_t client_va; /* first lent page in the client, 0 = slot free */
+    uint64_t npages;    /* pages mapped in the server's slot: lent or scratch */
 };
 
 struct conn {
     struct conn_end end[2];
-    struct space *space[2];  /* NULL once that side has gone */
-    uint64_t va[2];          /* buffer address in each space */
-    int send_index[2];       /* client: to the service; server: reply to client */
-    struct service *svc;     /* reference */
+    struct space *space[2];    /* NULL once that side has gone */
+    uint64_t va[2];            /* buffer address in each space */
+    int send_index[2];         /* client: to the service; server: reply to client */
+    struct service *svc;       /* reference */
     struct vector *client_vec; /* reference */
-    struct frames *buf;      /* the buffer frames (reference) */
+    struct frames *buf;        /* the buffer frames (reference) */
     uint64_t size;
-    uint64_t lend_base;      /* lend window in the server */
+    uint64_t lend_base; /* lend window in the server */
     uint64_t lend_table_pa, lend_table_va;
-    uint64_t scratch_pa;     /* stands in for revoked lends */
+    uint64_t scratch_pa; /* stands in for revoked lends */
     struct lend lend[IPC_LEND_SLOTS];
-    uint32_t refs;           /* ends still open */
-    struct list svc_link;    /* in svc->conns */
+    uint32_t refs;        /* ends still open */
+    struct list svc_link; /* in svc->conns */
 };
 
 void service_destroy(struct service *svc);

@@ -9,16 +9,16 @@
 
 struct irq_line {
     struct kobj obj;
-    uint32_t irq;            /* PLIC source number */
-    struct vector *vec;      /* bound vector (holds a reference), or NULL */
-    struct space *owner;     /* space that bound it */
-    bool masked;             /* fired and not yet acknowledged */
+    uint32_t irq;        /* PLIC source number */
+    struct vector *vec;  /* bound vector (holds a reference), or NULL */
+    struct space *owner; /* space that bound it */
+    bool masked;         /* fired and not yet acknowledged */
 };
 
 struct irq_line *irq_line_create(uint32_t irq);
 void irq_line_destroy(struct irq_line *l);
-void irq_handle(struct cpu *c);        /* claim and route pending lines */
-void irq_space_exit(struct space *s);  /* unbind what s bound */
+void irq_handle(struct cpu *c);       /* claim and route pending lines */
+void irq_space_exit(struct space *s); /* unbind what s bound */
 
 long sys_irq_bind(struct trapframe *tf);
 long sys_irq_ack(struct trapframe *tf);

@@ -8,8 +8,8 @@
 
 /* Header at the start of every slab frame. */
 struct slab {
-    struct list link;   /* in its class's list of frames with free blocks */
-    void *free;         /* singly-linked free blocks */
+    struct list link; /* in its class's list of frames with free blocks */
+    void *free;       /* singly-linked free blocks */
     uint32_t inuse;
     uint32_t cls;
 };

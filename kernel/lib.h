@@ -8,15 +8,15 @@
 #include <stdint.h>
 #include <string.h>
 
-#define likely(x)   __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define noreturn    __attribute__((__noreturn__))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
+#define likely(x)                     __builtin_expect(!!(x), 1)
+#define unlikely(x)                   __builtin_expect(!!(x), 0)
+#define noreturn                      __attribute__((__noreturn__))
+#define ARRAY_SIZE(a)                 (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)                (((x) + (a)-1) & ~((uint64_t)(a)-1))
+#define ALIGN_DOWN(x, a)              ((x) & ~((uint64_t)(a)-1))
+#define MIN(a, b)                     ((a) < (b) ? (a) : (b))
+#define MAX(a, b)                     ((a) > (b) ? (a) : (b))
+#define container_of(p, type, member) ((type *)((char *)(p)-offsetof(type, member)))
 
 /* Doubly-linked intrusive list with a sentinel head. */
 struct list {

@@ -10,7 +10,7 @@
 #include "csr.h"
 
 #define STACK_SIZE 16384
-#define DTB_MAX (64 * 1024)
+#define DTB_MAX    (64 * 1024)
 
 extern char __kernel_start[], __kernel_end[], __stack_top[];
 extern uint64_t boot_root[];

@@ -253,8 +253,8 @@ long copy_to_user(uint64_t udst, const void *src, size_t len)
 /* A user range for mapping: page-aligned, non-empty, below the kernel area. */
 static bool map_range_ok(uint64_t va, uint64_t len)
 {
-    return (va | len) % PAGE_SIZE == 0 && len && va >= CHIME_USER_BASE &&
-           va < CHIME_KAREA_BASE && len <= CHIME_KAREA_BASE - va;
+    return (va | len) % PAGE_SIZE == 0 && len && va >= CHIME_USER_BASE && va < CHIME_KAREA_BASE &&
+           len <= CHIME_KAREA_BASE - va;
 }
 
 static bool prot_ok(uint64_t prot)
@@ -382,8 +382,8 @@ long sys_space_grant(struct trapframe *tf)
         return err;
     struct space *me = this_cpu()->current->space;
     int64_t h = (int64_t)tf->a1;
-    struct kobj *o = h == CHIME_SELF ? &me->obj
-                                     : handle_lookup(&me->handles, h, 0, CHIME_R_GRANT, &err);
+    struct kobj *o =
+        h == CHIME_SELF ? &me->obj : handle_lookup(&me->handles, h, 0, CHIME_R_GRANT, &err);
     if (!o)
         return err;
     uint32_t rights = h == CHIME_SELF ? CHIME_R_ALL : handle_rights(&me->handles, h);

@@ -20,22 +20,22 @@ struct cpu;
 
 struct space {
     struct kobj obj;
-    uint64_t id;               /* kernel-wide, never reused */
+    uint64_t id; /* kernel-wide, never reused */
     char name[32];
-    uint64_t root;             /* page-table root (pa) */
+    uint64_t root; /* page-table root (pa) */
     uint16_t asid;
-    uint8_t state;             /* enum space_state */
-    bool root_task;            /* init: may power off */
+    uint8_t state;  /* enum space_state */
+    bool root_task; /* init: may power off */
     int exit_status;
-    uint32_t active_harts;     /* harts whose satp holds this space */
-    uint32_t stale_harts;      /* harts that must flush this ASID before use */
-    uint32_t nthreads;         /* threads not yet T_DEAD */
+    uint32_t active_harts; /* harts whose satp holds this space */
+    uint32_t stale_harts;  /* harts that must flush this ASID before use */
+    uint32_t nthreads;     /* threads not yet T_DEAD */
     struct list threads;
-    struct list waiters;       /* threads in SYS_SPACE_WAIT on this space */
+    struct list waiters; /* threads in SYS_SPACE_WAIT on this space */
     struct handle_table handles;
     struct sender_table *senders; /* uintr.c, NULL until first sender */
-    struct list conns;         /* ipc.c: connection ends this process holds */
-    uint64_t karea_next;       /* next free address in the kernel-placed area */
+    struct list conns;            /* ipc.c: connection ends this process holds */
+    uint64_t karea_next;          /* next free address in the kernel-placed area */
 };
 
 struct space *space_create(const char *name, size_t len);

@@ -78,8 +78,8 @@ static long sys_handle_dup(struct trapframe *tf)
 static long sys_handle_info(struct trapframe *tf)
 {
     int err;
-    struct kobj *o = handle_lookup(&this_cpu()->current->space->handles, (int64_t)tf->a0, 0, 0,
-                                   &err);
+    struct kobj *o =
+        handle_lookup(&this_cpu()->current->space->handles, (int64_t)tf->a0, 0, 0, &err);
     if (!o)
         return err;
     tf->a1 = o->type == CHIME_OBJ_FRAMES ? container_of(o, struct frames, obj)->size : 0;

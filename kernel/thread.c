@@ -11,8 +11,8 @@
 
 static uint64_t next_thread_id = 1;
 
-struct thread *thread_create(struct space *s, uint64_t pc, uint64_t sp, uint64_t arg,
-                             uint64_t tp, uint32_t affinity)
+struct thread *thread_create(struct space *s, uint64_t pc, uint64_t sp, uint64_t arg, uint64_t tp,
+                             uint32_t affinity)
 {
     struct thread *t = kalloc(sizeof(*t));
     if (!t)

@@ -23,9 +23,8 @@ struct receiver *uintr_receiver_get(struct thread *t)
         return NULL;
     r->state_pa = frame_alloc();
     r->state_va = r->state_pa ? space_karea_alloc(t->space, PAGE_SIZE) : 0;
-    if (!r->state_va ||
-        space_map_frame(t->space, r->state_va, r->state_pa,
-                        CHIME_PROT_READ | CHIME_PROT_WRITE) < 0) {
+    if (!r->state_va || space_map_frame(t->space, r->state_va, r->state_pa,
+                                        CHIME_PROT_READ | CHIME_PROT_WRITE) < 0) {
         if (r->state_pa)
             frame_free(r->state_pa);
         kfree(r);
@@ -221,8 +220,8 @@ long sys_uintr_register_sender(struct trapframe *tf)
 {
     struct space *s = this_cpu()->current->space;
     int err;
-    struct kobj *o = handle_lookup(&s->handles, (int64_t)tf->a0, CHIME_OBJ_VECTOR, CHIME_R_WRITE,
-                                   &err);
+    struct kobj *o =
+        handle_lookup(&s->handles, (int64_t)tf->a0, CHIME_OBJ_VECTOR, CHIME_R_WRITE, &err);
     if (!o)
         return err;
     struct vector *v = container_of(o, struct vector, obj);
@@ -296,8 +295,8 @@ long sys_uintr_send_wait(struct trapframe *tf)
     if (unlikely(!r))
         return CHIME_EPIPE;
     if (likely(me && r->state == T_BLOCKED && r->block == B_UINTR && !me->state->pending &&
-               (!r->affinity || (r->affinity >> c->hartid & 1)) &&
-               sched_may_run_now(c, r->prio) && tf->a1 == CHIME_FOREVER)) {
+               (!r->affinity || (r->affinity >> c->hartid & 1)) && sched_may_run_now(c, r->prio) &&
+               tf->a1 == CHIME_FOREVER)) {
         /* Point of no return: only stores from here on. */
         struct uintr_state *rs = r->recv->state;
         r->tf.a0 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQ_REL) | 1ull << v->vector;

@@ -21,9 +21,9 @@ struct vector {
 struct receiver {
     struct uintr_state *state; /* kernel view of the state page */
     uint64_t state_pa;
-    uint64_t state_va;         /* where the receiver sees it */
-    uint64_t entry;            /* handler entry, 0 = none */
-    bool in_handler;           /* `saved` holds the interrupted context */
+    uint64_t state_va; /* where the receiver sees it */
+    uint64_t entry;    /* handler entry, 0 = none */
+    bool in_handler;   /* `saved` holds the interrupted context */
     struct trapframe saved;
     struct vector *vec[CHIME_UINTR_VECTORS]; /* vectors made for this thread */
 };

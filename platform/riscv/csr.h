@@ -26,12 +26,22 @@
         __asm__ volatile("csrc " #name ", %0" ::"r"(v) : "memory");                                \
     }
 
-CSR_READ(sstatus) CSR_WRITE(sstatus) CSR_SET_CLEAR(sstatus)
-CSR_READ(sie) CSR_WRITE(sie) CSR_SET_CLEAR(sie)
-CSR_READ(sip) CSR_SET_CLEAR(sip)
-CSR_READ(scause) CSR_READ(stval) CSR_READ(sepc) CSR_WRITE(sepc)
-CSR_READ(satp) CSR_WRITE(satp) CSR_WRITE(stvec) CSR_WRITE(sscratch)
-CSR_WRITE(scounteren)
+CSR_READ(sstatus);
+CSR_WRITE(sstatus);
+CSR_SET_CLEAR(sstatus);
+CSR_READ(sie);
+CSR_SET_CLEAR(sie);
+CSR_READ(sip);
+CSR_SET_CLEAR(sip);
+CSR_READ(scause);
+CSR_READ(stval);
+CSR_READ(sepc);
+CSR_WRITE(sepc);
+CSR_READ(satp);
+CSR_WRITE(satp);
+CSR_WRITE(stvec);
+CSR_WRITE(sscratch);
+CSR_WRITE(scounteren);
 
 /* stimecmp (Sstc, CSR 0x14d): the assembler of binutils 2.40 knows it by number only. */
 static inline void csr_write_stimecmp(uint64_t v)
@@ -59,10 +69,10 @@ static inline uint64_t csr_read_time(void)
 #define SIE_SEIE (1ul << 9) /* external (PLIC) */
 
 /* scause */
-#define SCAUSE_INTERRUPT (1ul << 63)
-#define IRQ_S_SOFT  1
-#define IRQ_S_TIMER 5
-#define IRQ_S_EXT   9
+#define SCAUSE_INTERRUPT     (1ul << 63)
+#define IRQ_S_SOFT           1
+#define IRQ_S_TIMER          5
+#define IRQ_S_EXT            9
 #define EXC_INST_MISALIGNED  0
 #define EXC_INST_ACCESS      1
 #define EXC_ILLEGAL          2

@@ -48,20 +48,21 @@ uint64_t virt_to_phys(const void *va);
 #define PTE_G (1ul << 5)
 #define PTE_A (1ul << 6)
 #define PTE_D (1ul << 7)
-#define PTE_SW_OWNED (1ul << 8) /* software bit: the frame belongs to this mapping
+#define PTE_SW_OWNED                                                                               \
+    (1ul << 8) /* software bit: the frame belongs to this mapping
                                    and is freed with it (anonymous memory) */
 
-#define PTE_PPN_SHIFT 10
+#define PTE_PPN_SHIFT  10
 #define PTE_TO_PA(pte) (((pte) >> PTE_PPN_SHIFT) << PAGE_SHIFT)
 #define PA_TO_PTE(pa)  (((pa) >> PAGE_SHIFT) << PTE_PPN_SHIFT)
 #define PTE_LEAF(pte)  ((pte) & (PTE_R | PTE_W | PTE_X))
 
 #define VPN(va, level) (((va) >> (PAGE_SHIFT + 9 * (level))) & 0x1ff)
-#define PT_ENTRIES 512
+#define PT_ENTRIES     512
 
-#define SATP_MODE_SV39 (8ul << 60)
+#define SATP_MODE_SV39  (8ul << 60)
 #define SATP_ASID_SHIFT 44
-#define ASID_MAX 0xffff
+#define ASID_MAX        0xffff
 
 static inline uint64_t satp_make(uint64_t root_pa, uint16_t asid)
 {

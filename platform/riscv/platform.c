@@ -15,8 +15,8 @@ extern char secondary_entry[];
 
 /* ---- console ----------------------------------------------------------- */
 
-#define UART_THR 0
-#define UART_LSR 5
+#define UART_THR      0
+#define UART_LSR      5
 #define UART_LSR_THRE 0x20
 
 void platform_console_init(const struct fdt_machine *m)
@@ -97,11 +97,11 @@ void platform_ipi_clear(uint32_t hartid)
 
 /* ---- PLIC ---------------------------------------------------------------- */
 
-#define PLIC_PRIORITY(irq)         ((irq))
-#define PLIC_ENABLE(ctx, irq)      ((0x2000 + (ctx) * 0x80) / 4 + (irq) / 32)
-#define PLIC_THRESHOLD(ctx)        ((0x200000 + (ctx) * 0x1000) / 4)
-#define PLIC_CLAIM(ctx)            ((0x200004 + (ctx) * 0x1000) / 4)
-#define PLIC_S_CONTEXT(hartid)     (2 * (hartid) + 1)
+#define PLIC_PRIORITY(irq)     ((irq))
+#define PLIC_ENABLE(ctx, irq)  ((0x2000 + (ctx)*0x80) / 4 + (irq) / 32)
+#define PLIC_THRESHOLD(ctx)    ((0x200000 + (ctx)*0x1000) / 4)
+#define PLIC_CLAIM(ctx)        ((0x200004 + (ctx)*0x1000) / 4)
+#define PLIC_S_CONTEXT(hartid) (2 * (hartid) + 1)
 
 void platform_plic_init(const struct fdt_machine *m)
 {
@@ -152,7 +152,7 @@ long platform_hart_start(uint32_t hartid)
 
 void platform_hart_irq_init(void)
 {
-    csr_write_scounteren(7); /* cycle, time, instret readable from U-mode */
+    csr_write_scounteren(7);        /* cycle, time, instret readable from U-mode */
     csr_clear_sstatus(SSTATUS_SPP); /* sret goes to U-mode (trap_return relies on it) */
     csr_set_sie(SIE_SSIE | SIE_STIE | SIE_SEIE);
 }

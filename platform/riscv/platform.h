@@ -15,7 +15,7 @@ void platform_putc(char c);
 
 /* Time: the `time` CSR, its frequency, and the per-hart Sstc deadline. */
 void platform_time_init(const struct fdt_machine *m);
-uint64_t platform_time_now(void);        /* ticks */
+uint64_t platform_time_now(void); /* ticks */
 uint64_t platform_ticks_to_ns(uint64_t ticks);
 uint64_t platform_ns_to_ticks(uint64_t ns);
 uint64_t platform_timebase_hz(void);

@@ -8,9 +8,9 @@ struct sbiret {
 };
 
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
-#define SBI_EXT_HSM  0x48534d
-#define SBI_EXT_SRST 0x53525354
-#define SBI_EXT_IPI  0x735049
+#define SBI_EXT_HSM            0x48534d
+#define SBI_EXT_SRST           0x53525354
+#define SBI_EXT_IPI            0x735049
 
 static inline struct sbiret sbi_call(long eid, long fid, long a0, long a1, long a2)
 {

@@ -17,16 +17,11 @@ extern char uaccess_copy_start[], uaccess_copy_end[], uaccess_fault[];
 static const char *exception_name(uint64_t cause)
 {
     static const char *const names[] = {
-        [EXC_INST_MISALIGNED] = "misaligned fetch",
-        [EXC_INST_ACCESS] = "instruction access fault",
-        [EXC_ILLEGAL] = "illegal instruction",
-        [EXC_BREAKPOINT] = "breakpoint",
-        [EXC_LOAD_MISALIGNED] = "misaligned load",
-        [EXC_LOAD_ACCESS] = "load access fault",
-        [EXC_STORE_MISALIGNED] = "misaligned store",
-        [EXC_STORE_ACCESS] = "store access fault",
-        [EXC_INST_PAGE] = "instruction page fault",
-        [EXC_LOAD_PAGE] = "load page fault",
+        [EXC_INST_MISALIGNED] = "misaligned fetch",  [EXC_INST_ACCESS] = "instruction access fault",
+        [EXC_ILLEGAL] = "illegal instruction",       [EXC_BREAKPOINT] = "breakpoint",
+        [EXC_LOAD_MISALIGNED] = "misaligned load",   [EXC_LOAD_ACCESS] = "load access fault",
+        [EXC_STORE_MISALIGNED] = "misaligned store", [EXC_STORE_ACCESS] = "store access fault",
+        [EXC_INST_PAGE] = "instruction page fault",  [EXC_LOAD_PAGE] = "load page fault",
         [EXC_STORE_PAGE] = "store page fault",
     };
     if (cause < ARRAY_SIZE(names) && names[cause])
@@ -94,13 +89,13 @@ void trap_kernel(struct trapframe *frame)
 {
     uint64_t cause = csr_read_scause();
     uint64_t pc = frame->pc;
-    bool fault = cause == EXC_LOAD_PAGE || cause == EXC_STORE_PAGE ||
-                 cause == EXC_LOAD_ACCESS || cause == EXC_STORE_ACCESS;
+    bool fault = cause == EXC_LOAD_PAGE || cause == EXC_STORE_PAGE || cause == EXC_LOAD_ACCESS ||
+                 cause == EXC_STORE_ACCESS;
     if (fault && pc >= (uint64_t)uaccess_copy_start && pc < (uint64_t)uaccess_copy_end) {
         frame->pc = (uint64_t)uaccess_fault;
         return;
     }
     panic("%s in kernel, sepc=0x%lx stval=0x%lx scause=0x%lx",
-          (cause & SCAUSE_INTERRUPT) ? "interrupt" : exception_name(cause), pc,
-          csr_read_stval(), cause);
+          (cause & SCAUSE_INTERRUPT) ? "interrupt" : exception_name(cause), pc, csr_read_stval(),
+          cause);
 }

@@ -4,13 +4,13 @@
 #ifndef PLATFORM_TRAPFRAME_H
 #define PLATFORM_TRAPFRAME_H
 
-#define TF_RA 0
-#define TF_SP 8
-#define TF_GP 16
-#define TF_TP 24
-#define TF_T0 32
-#define TF_A0 72
-#define TF_PC 248
+#define TF_RA   0
+#define TF_SP   8
+#define TF_GP   16
+#define TF_TP   24
+#define TF_T0   32
+#define TF_A0   72
+#define TF_PC   248
 #define TF_SIZE 256
 
 #ifndef __ASSEMBLER__
@@ -18,13 +18,13 @@
 #include <stdint.h>
 
 struct trapframe {
-    uint64_t ra, sp, gp, tp;          /* x1..x4 */
-    uint64_t t0, t1, t2;              /* x5..x7 */
-    uint64_t s0, s1;                  /* x8, x9 */
-    uint64_t a0, a1, a2, a3, a4, a5, a6, a7; /* x10..x17 */
+    uint64_t ra, sp, gp, tp;                           /* x1..x4 */
+    uint64_t t0, t1, t2;                               /* x5..x7 */
+    uint64_t s0, s1;                                   /* x8, x9 */
+    uint64_t a0, a1, a2, a3, a4, a5, a6, a7;           /* x10..x17 */
     uint64_t s2, s3, s4, s5, s6, s7, s8, s9, s10, s11; /* x18..x27 */
-    uint64_t t3, t4, t5, t6;          /* x28..x31 */
-    uint64_t pc;                      /* sepc: where the thread resumes */
+    uint64_t t3, t4, t5, t6;                           /* x28..x31 */
+    uint64_t pc;                                       /* sepc: where the thread resumes */
 };
 
 _Static_assert(offsetof(struct trapframe, ra) == TF_RA, "tf ra");

@@ -7,9 +7,9 @@
 #include <cmocka.h>
 #include "frame.h"
 
-#define BASE 0x80000000ull
+#define BASE    0x80000000ull
 #define NFRAMES 1000 /* not a multiple of 64: the last bitmap word is partial */
-#define PG 4096ull
+#define PG      4096ull
 
 static uint64_t bitmap[(NFRAMES + 63) / 64];
 static struct frame_pool pool;
@@ -62,10 +62,10 @@ static void test_double_and_bad_free(void **state)
     frame_pool_release_range(&pool, BASE, BASE + NFRAMES * PG);
     uint64_t pa = frame_pool_alloc(&pool);
     assert_true(frame_pool_free(&pool, pa, 1));
-    assert_false(frame_pool_free(&pool, pa, 1));              /* double free */
-    assert_false(frame_pool_free(&pool, pa + 8, 1));          /* misaligned */
-    assert_false(frame_pool_free(&pool, BASE - PG, 1));       /* below the pool */
-    assert_false(frame_pool_free(&pool, BASE + NFRAMES * PG, 1)); /* above */
+    assert_false(frame_pool_free(&pool, pa, 1));                        /* double free */
+    assert_false(frame_pool_free(&pool, pa + 8, 1));                    /* misaligned */
+    assert_false(frame_pool_free(&pool, BASE - PG, 1));                 /* below the pool */
+    assert_false(frame_pool_free(&pool, BASE + NFRAMES * PG, 1));       /* above */
     assert_false(frame_pool_free(&pool, BASE + (NFRAMES - 1) * PG, 2)); /* runs off */
     assert_int_equal(pool.nfree, NFRAMES);
 }

@@ -49,8 +49,8 @@ static void test_map_anon_zeroed_distinct(void **state)
         for (int j = 0; j < i; j++)
             assert_int_not_equal(seen[j], pa);
     }
-    assert_int_equal(pt_translate(root, va + len, 0), 0);          /* past the end */
-    assert_int_equal(pt_translate(root, va, PTE_X), 0);            /* not executable */
+    assert_int_equal(pt_translate(root, va + len, 0), 0); /* past the end */
+    assert_int_equal(pt_translate(root, va, PTE_X), 0);   /* not executable */
     assert_int_equal(pt_translate(root, va + 123, PTE_R), seen[0] + 123);
 }
 
@@ -59,8 +59,7 @@ static void test_overlap_refused_whole(void **state)
     uint64_t root = pt_create(kroot);
     assert_int_equal(pt_map_range(root, 0x20000, PAGE_SIZE, 0, CHIME_PROT_READ), 0);
     uint64_t before = sim_pool.nfree;
-    assert_int_equal(pt_map_range(root, 0x1e000, 4 * PAGE_SIZE, 0, CHIME_PROT_READ),
-                     CHIME_EEXIST);
+    assert_int_equal(pt_map_range(root, 0x1e000, 4 * PAGE_SIZE, 0, CHIME_PROT_READ), CHIME_EEXIST);
     assert_int_equal(sim_pool.nfree, before);
     assert_int_equal(pt_translate(root, 0x1e000, 0), 0);
 }
@@ -70,8 +69,7 @@ static void test_out_of_memory_rolls_back(void **state)
     uint64_t root = pt_create(kroot);
     uint64_t before = sim_pool.nfree;
     sim_phys_fail_after(5);
-    assert_int_equal(pt_map_range(root, 0x40000, 32 * PAGE_SIZE, 0, CHIME_PROT_READ),
-                     CHIME_ENOMEM);
+    assert_int_equal(pt_map_range(root, 0x40000, 32 * PAGE_SIZE, 0, CHIME_PROT_READ), CHIME_ENOMEM);
     sim_phys_fail_after(-1);
     for (uint64_t off = 0; off < 32 * PAGE_SIZE; off += PAGE_SIZE)
         assert_int_equal(pt_translate(root, 0x40000 + off, 0), 0);
@@ -110,12 +108,11 @@ static void test_protect(void **state)
     uint64_t root = pt_create(kroot);
     assert_int_equal(pt_map_range(root, 0x10000, 2 * PAGE_SIZE, 0, CHIME_PROT_READ), 0);
     assert_int_equal(pt_translate(root, 0x10000, PTE_W), 0);
-    assert_int_equal(pt_protect_range(root, 0x10000, 2 * PAGE_SIZE,
-                                      CHIME_PROT_READ | CHIME_PROT_WRITE), 0);
+    assert_int_equal(
+        pt_protect_range(root, 0x10000, 2 * PAGE_SIZE, CHIME_PROT_READ | CHIME_PROT_WRITE), 0);
     assert_int_not_equal(pt_translate(root, 0x11000, PTE_W), 0);
     /* A hole anywhere refuses the whole change. */
-    assert_int_equal(pt_protect_range(root, 0x10000, 3 * PAGE_SIZE, CHIME_PROT_EXEC),
-                     CHIME_ENOENT);
+    assert_int_equal(pt_protect_range(root, 0x10000, 3 * PAGE_SIZE, CHIME_PROT_EXEC), CHIME_ENOENT);
     assert_int_equal(pt_translate(root, 0x10000, PTE_X), 0);
     /* Write-only is not a RISC-V encoding: it becomes read-write. */
     assert_int_equal(pt_user_flags(CHIME_PROT_WRITE) & (PTE_R | PTE_W), PTE_R | PTE_W);
