@@ -1,0 +1,544 @@
+/* libos IPC, server side: ipc_server_run and what a request handler uses.
+ *
+ * The loop, on the server's one receiver thread:
+ *
+ *   1. control events: CONNECT adds a connection, DISCONNECT removes one
+ *   2. serve a batch: stage (copy out once) the oldest request of every
+ *      connection that has one and room for its completion; serve the staged
+ *      request with the smallest timestamp; repeat until none is left
+ *   3. tell the clients that got completions (unless they poll: client_awake)
+ *   4. nothing to do: poll a while (more than one hart), then clear
+ *      server_awake, fence, re-check, and sleep in uintr_wait. The last
+ *      client notification rides on the same kernel entry
+ *      (uintr_send_wait): reply and wait, as seL4's ReplyRecv.
+ *
+ * Everything read from a connection buffer is untrusted: ring indices are
+ * range-checked (libos/ring.h), descriptors are copied once and only the
+ * copy is looked at, payload offsets are checked against the data area and
+ * lent addresses against this connection's lend table. A connection whose
+ * client scribbles on it stalls (its rings are ignored while corrupt); no
+ * other connection notices. */
+#include "ipc.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libos.h"
+#include "syscall.h"
+#include "uintr.h"
+
+/* serve_one writes IPC_OP_NULL completions as words (little-endian). */
+_Static_assert(offsetof(struct ipc_slot, tag) == 4 && offsetof(struct ipc_slot, handle) == 8 &&
+                   offsetof(struct ipc_slot, aux) == 12 && offsetof(struct ipc_slot, result) == 40,
+               "ipc_slot word layout");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian slot words");
+
+struct ipc_server {
+    const struct ipc_handlers *h;
+    struct ipc_ctl_ring *ctl;
+    int32_t service;   /* service handle */
+    uint32_t ctl_next; /* our head of the control ring */
+    uint32_t nconns;
+    uint32_t cap;
+    uint32_t nnotify;
+    struct ipc_sconn **conns;
+    struct ipc_sconn **notify; /* connections owed a notification */
+    uint64_t vector_bit;
+    uint64_t poll_ticks; /* 0: never poll */
+    int awake;           /* server_awake is set in every connection */
+    int stop;
+    /* IPC_OP_STATS */
+    uint64_t served;
+    uint64_t notified;
+    uint64_t sleeps;
+    uint64_t rejected;
+};
+
+static __thread struct ipc_server *current;
+
+static long srv_syscall1(long n, long a)
+{
+    uintr_self.syscalls++;
+    return syscall1(n, a);
+}
+
+void ipc_server_stop(void)
+{
+    if (current)
+        current->stop = 1;
+}
+
+/* ---- payload and lend checks ------------------------------------------ */
+
+void *ipc_sconn_data(struct ipc_sconn *c, uint64_t off, uint64_t len)
+{
+    if (len > c->data_size || off > c->data_size - len)
+        return NULL;
+    return c->data + off;
+}
+
+/* Does lend entry e (read once) cover [va, va+len) with prot? */
+static long lend_covers(const volatile struct ipc_lend_entry *e, uint64_t va, uint64_t len,
+                        unsigned prot)
+{
+    uint64_t base = e->va, size = e->len;
+    uint32_t eprot = e->prot;
+
+    if (!base || va < base || va - base > size || len > size - (va - base))
+        return CHIME_EFAULT;
+    return (eprot & prot) == prot ? 0 : CHIME_EPERM;
+}
+
+long ipc_lend_check(struct ipc_sconn *c, uint64_t va, uint64_t len, unsigned prot)
+{
+    uint64_t slot;
+    long r;
+
+    if (!c->lends || va < c->lend_base || va - c->lend_base >= c->lend_size)
+        return CHIME_EFAULT;
+    /* Each lend owns one IPC_LEND_SLOT_SIZE window; try that entry first and
+     * fall back to a scan, which does not depend on the window order. */
+    slot = (va - c->lend_base) / IPC_LEND_SLOT_SIZE;
+    if (slot < IPC_LEND_SLOTS) {
+        r = lend_covers(&c->lends[slot], va, len, prot);
+        if (r == 0)
+            return 0;
+    }
+    r = CHIME_EFAULT;
+    for (unsigned i = 0; i < IPC_LEND_SLOTS && r != 0; i++) {
+        long ri = lend_covers(&c->lends[i], va, len, prot);
+
+        if (ri == 0 || ri == CHIME_EPERM)
+            r = ri;
+    }
+    return r;
+}
+
+void *ipc_payload(struct ipc_sconn *c, const struct ipc_slot *req, uint64_t len, unsigned prot)
+{
+    if (req->flags & IPC_F_LENT)
+        return ipc_lend_check(c, req->data, len, prot) == 0 ? (void *)(uintptr_t)req->data : NULL;
+    return ipc_sconn_data(c, req->data, len);
+}
+
+/* ---- connections ------------------------------------------------------ */
+
+static void set_awake(struct ipc_server *s, uint32_t v)
+{
+    for (uint32_t i = 0; i < s->nconns; i++)
+        s->conns[i]->hdr->server_awake.value = v;
+    s->awake = (int)v;
+}
+
+static void conn_add(struct ipc_server *s, const struct ipc_ctl_event *ev)
+{
+    const struct ipc_handlers *h = s->h;
+    struct ipc_sconn *c;
+    uint8_t *buf = (uint8_t *)(uintptr_t)ev->buffer;
+
+    if (s->nconns == s->cap) {
+        uint32_t cap = s->cap ? 2 * s->cap : 8;
+        struct ipc_sconn **a = realloc(s->conns, cap * sizeof(*a));
+        struct ipc_sconn **b;
+
+        if (!a)
+            goto refuse;
+        s->conns = a;
+        b = realloc(s->notify, cap * sizeof(*b));
+        if (!b)
+            goto refuse;
+        s->notify = b;
+        s->cap = cap;
+    }
+    if (!buf || ev->size < CHIME_IPC_BUF_MIN || ev->size > CHIME_IPC_BUF_MAX)
+        goto refuse;
+    c = calloc(1, sizeof(*c));
+    if (!c)
+        goto refuse;
+    c->handle = ev->conn;
+    c->client = ev->client;
+    c->hdr = (struct ipc_header *)buf;
+    c->size = ev->size;
+    c->data = buf + IPC_DATA_OFFSET;
+    c->data_size = ev->size - IPC_DATA_OFFSET;
+    c->reply_index = ev->reply_index;
+    c->lends = (const volatile struct ipc_lend_entry *)(uintptr_t)ev->lend_table;
+    c->lend_base = ev->lend_base;
+    c->lend_size = ev->lend_size;
+    ring_cons_init(&c->req, buf + IPC_REQ_OFFSET, &c->hdr->req_tail, &c->hdr->req_head, 0);
+    ring_prod_init(&c->cpl, buf + IPC_CPL_OFFSET, &c->hdr->cpl_tail, &c->hdr->cpl_head, 0);
+    if (h->connect && h->connect(c, h->ctx) < 0) {
+        free(c);
+        goto refuse;
+    }
+    c->hdr->server_awake.value = (uint32_t)s->awake;
+    s->conns[s->nconns++] = c;
+    return;
+refuse:
+    srv_syscall1(SYS_IPC_DISCONNECT, ev->conn);
+}
+
+static void conn_remove(struct ipc_server *s, int32_t handle)
+{
+    for (uint32_t i = 0; i < s->nconns; i++) {
+        struct ipc_sconn *c = s->conns[i];
+
+        if (c->handle != handle)
+            continue;
+        if (s->h->disconnect)
+            s->h->disconnect(c, s->h->ctx);
+        s->conns[i] = s->conns[--s->nconns];
+        for (uint32_t j = 0; j < s->nnotify; j++)
+            if (s->notify[j] == c)
+                s->notify[j] = s->notify[--s->nnotify];
+        free(c);
+        break;
+    }
+    /* Unmap our side (also for a connection we had refused or lost). */
+    srv_syscall1(SYS_IPC_DISCONNECT, handle);
+}
+
+/* Take every control event the kernel posted. Returns how many. */
+static uint32_t ctl_events(struct ipc_server *s)
+{
+    struct ipc_ctl_ring *ctl = s->ctl;
+    uint32_t tail = __atomic_load_n(&ctl->tail.value, __ATOMIC_ACQUIRE);
+    uint32_t n = 0;
+
+    if (tail - s->ctl_next > IPC_CTL_EVENTS)
+        return 0; /* the kernel writes this ring: cannot happen */
+    while (s->ctl_next != tail) {
+        struct ipc_ctl_event ev = ctl->event[s->ctl_next % IPC_CTL_EVENTS];
+
+        s->ctl_next++;
+        __atomic_store_n(&ctl->head.value, s->ctl_next, __ATOMIC_RELEASE);
+        if (ev.type == IPC_CTL_CONNECT)
+            conn_add(s, &ev);
+        else if (ev.type == IPC_CTL_DISCONNECT)
+            conn_remove(s, ev.conn);
+        n++;
+    }
+    return n;
+}
+
+/* ---- serving ---------------------------------------------------------- */
+
+/* Copy c's oldest request into c->staged if there is one and its completion
+ * will have a slot. Returns 1 when c has a staged request. */
+static int stage(struct ipc_sconn *c, uint64_t now)
+{
+    long r;
+    uint64_t ts;
+
+    if (c->staged_ok)
+        return 1;
+    if (__builtin_expect(c->cpl.next - c->cpl.head_seen >= RING_SLOTS, 0)) {
+        r = ring_space(&c->cpl);
+        if (r <= 0) {
+            c->rejected += r < 0;
+            return 0;
+        }
+    }
+    r = ring_pop(&c->req, &c->staged);
+    if (r) {
+        if (__builtin_expect(r == CHIME_ERANGE, 0))
+            c->rejected++;
+        return 0;
+    }
+    /* A client cannot jump the queue with an old timestamp, nor go last
+     * with one from the future. */
+    ts = c->staged.timestamp;
+    if (ts < c->last_ts)
+        ts = c->last_ts;
+    if (ts > now)
+        ts = now;
+    c->staged.timestamp = ts;
+    c->last_ts = ts;
+    c->staged_ok = 1;
+    return 1;
+}
+
+static void stats_reply(struct ipc_server *s, struct ipc_slot *cpl)
+{
+    cpl->result = (int64_t)s->served;
+    cpl->offset = uintr_self.syscalls;
+    cpl->length = s->notified;
+    cpl->data = s->sleeps;
+    cpl->arg = s->rejected;
+    cpl->aux = s->nconns;
+}
+
+static inline void want_notify(struct ipc_server *s, struct ipc_sconn *c)
+{
+    if (!c->notify) {
+        c->notify = 1;
+        s->notify[s->nnotify++] = c;
+    }
+}
+
+/* Serve c's staged request and push its completion (space was reserved by
+ * stage). IPC_OP_NULL is answered in place in the ring; other completions are
+ * built in private memory first, so a handler never writes shared memory the
+ * client could be reading half-done. */
+static void serve_one(struct ipc_server *s, struct ipc_sconn *c)
+{
+    const struct ipc_handlers *h = s->h;
+    const struct ipc_slot *req = &c->staged;
+    long result;
+
+    c->staged_ok = 0;
+    s->served++;
+    if (req->opcode == IPC_OP_NULL) {
+        volatile struct ipc_slot *out = ring_push_begin(&c->cpl);
+
+        if (__builtin_expect(out != NULL, 1)) {
+            /* The whole completion in eight stores: opcode, flags, result
+             * and the rest are 0; tag and handle come from the request. */
+            volatile ring_word_t *w = (volatile ring_word_t *)out;
+
+            w[0] = (uint64_t)req->tag << 32;
+            w[1] = (uint32_t)req->handle;
+            w[2] = 0;
+            w[3] = 0;
+            w[4] = 0;
+            w[5] = 0;
+            w[6] = 0;
+            w[7] = 0;
+            ring_push_commit(&c->cpl);
+            want_notify(s, c);
+            return;
+        }
+        s->rejected++;
+        return;
+    }
+    {
+        struct ipc_slot cpl = {.opcode = req->opcode, .tag = req->tag, .handle = req->handle};
+
+        if (req->opcode >= IPC_OP_LIBOS_FIRST) {
+            if (req->opcode == IPC_OP_STATS) {
+                stats_reply(s, &cpl);
+                result = cpl.result;
+            } else {
+                result = CHIME_ENOSYS;
+            }
+        } else {
+            result = h->request(c, req, &cpl, h->ctx);
+            if (result == IPC_REPLY_LATER)
+                return;
+        }
+        cpl.result = result;
+        if (ring_push(&c->cpl, &cpl) == 0)
+            want_notify(s, c);
+        else
+            s->rejected++;
+    }
+}
+
+/* Serve requests across connections in timestamp order until none is left.
+ * Returns how many were served. */
+static uint32_t serve_batch(struct ipc_server *s)
+{
+    uint64_t now = ipc_now();
+    uint32_t n = 0;
+
+    for (;;) {
+        struct ipc_sconn *best = NULL;
+
+        for (uint32_t i = 0; i < s->nconns; i++) {
+            struct ipc_sconn *c = s->conns[i];
+
+            if (stage(c, now) && (!best || c->staged.timestamp < best->staged.timestamp))
+                best = c;
+        }
+        if (!best)
+            return n;
+        serve_one(s, best);
+        n++;
+        if (s->stop)
+            return n;
+    }
+}
+
+/* Notify the clients owed a notification, except the last `keep` of them
+ * (the caller fuses that one with its wait). A client polling its ring
+ * (client_awake) needs no notification. */
+static void notify_clients(struct ipc_server *s, uint32_t keep)
+{
+    uint32_t i;
+
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (i = 0; i + keep < s->nnotify; i++) {
+        struct ipc_sconn *c = s->notify[i];
+
+        c->notify = 0;
+        if (!c->hdr->client_awake.value) {
+            uipi_send(c->reply_index);
+            s->notified++;
+        }
+    }
+    if (keep && s->nnotify) {
+        s->notify[0] = s->notify[s->nnotify - 1];
+        s->nnotify = 1;
+    } else {
+        s->nnotify = 0;
+    }
+}
+
+long ipc_reply(struct ipc_sconn *c, const struct ipc_slot *cpl)
+{
+    struct ipc_server *s = current;
+    long r = ring_push(&c->cpl, cpl);
+
+    if (r < 0)
+        return r;
+    if (s)
+        want_notify(s, c);
+    else if (!c->hdr->client_awake.value)
+        uipi_send(c->reply_index);
+    return 0;
+}
+
+/* Anything to do? (control events, or requests on any connection.) */
+static int any_ready(struct ipc_server *s)
+{
+    if (__atomic_load_n(&s->ctl->tail.value, __ATOMIC_ACQUIRE) != s->ctl_next)
+        return 1;
+    for (uint32_t i = 0; i < s->nconns; i++) {
+        struct ipc_sconn *c = s->conns[i];
+
+        if (c->staged_ok || ring_avail(&c->req) > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Sleep until notified, telling the one client still owed a notification
+ * (if any) on the way: one kernel entry for both. */
+static void server_sleep(struct ipc_server *s)
+{
+    long bits;
+
+    s->sleeps++;
+    if (s->nnotify) {
+        struct ipc_sconn *c = s->notify[0];
+
+        s->nnotify = 0;
+        c->notify = 0;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (!c->hdr->client_awake.value) {
+            s->notified++;
+            bits = uintr_send_wait(c->reply_index, CHIME_FOREVER);
+            if (bits == CHIME_EPIPE) /* that client is gone: still wait */
+                bits = uintr_wait(CHIME_FOREVER);
+        } else {
+            bits = uintr_wait(CHIME_FOREVER);
+        }
+    } else {
+        bits = uintr_wait(CHIME_FOREVER);
+    }
+    if (!uintr_failed(bits) && ((uint64_t)bits & ~s->vector_bit) && s->h->event)
+        s->h->event((uint64_t)bits & ~s->vector_bit, s->h->ctx);
+}
+
+static long server_start(struct ipc_server *s, const struct ipc_handlers *h)
+{
+    struct sysret2 r;
+    unsigned vector = h->vector;
+
+    if (!h->name || !h->request || vector >= CHIME_UINTR_VECTORS)
+        return CHIME_EINVAL;
+    memset(s, 0, sizeof(*s));
+    s->h = h;
+    s->vector_bit = 1ull << vector;
+    /* The loop takes its bits with uintr_wait: keep a handler (if the
+     * program has one) from stealing them. */
+    if (uintr_state_page())
+        uintr_disable();
+    uintr_self.syscalls++;
+    r = syscall3_2(SYS_IPC_SERVE, (long)h->name, (long)strlen(h->name), vector);
+    if (r.a0 < 0)
+        return r.a0;
+    s->service = (int32_t)r.a0;
+    s->ctl = (struct ipc_ctl_ring *)(uintptr_t)r.a1;
+    s->ctl_next = __atomic_load_n(&s->ctl->head.value, __ATOMIC_RELAXED);
+    if (h->poll_ns != IPC_POLL_NEVER && libos_nharts() > 1) {
+        uint64_t ns = h->poll_ns ? h->poll_ns : IPC_POLL_NS_DEFAULT;
+
+        s->poll_ticks = ns * libos_info()->timebase_hz / 1000000000ull;
+        if (!s->poll_ticks)
+            s->poll_ticks = 1;
+    }
+    return 0;
+}
+
+/* After ipc_server_stop: answer what is owed, unpublish the name, drop every
+ * connection (their clients see closed and fail with CHIME_EPIPE). */
+static void server_stop(struct ipc_server *s)
+{
+    notify_clients(s, 0);
+    srv_syscall1(SYS_HANDLE_CLOSE, s->service);
+    while (s->nconns)
+        conn_remove(s, s->conns[s->nconns - 1]->handle);
+    free(s->conns);
+    free(s->notify);
+}
+
+long ipc_server_run(const struct ipc_handlers *h)
+{
+    struct ipc_server s;
+    struct ipc_server *outer = current;
+    uint64_t idle_since = 0;
+    long r = server_start(&s, h);
+
+    if (r < 0)
+        return r;
+    current = &s;
+    while (!s.stop) {
+        uint32_t n = 0;
+
+        if (__atomic_load_n(&s.ctl->tail.value, __ATOMIC_ACQUIRE) != s.ctl_next)
+            n = ctl_events(&s);
+        n += serve_batch(&s);
+        if (!s.poll_ticks) {
+            /* One hart: nobody can add work while we run, and a request
+             * that comes later is notified (server_awake stays 0), so sleep
+             * right away, carrying the last client notification along. */
+            if (s.nnotify > 1)
+                notify_clients(&s, 1);
+            server_sleep(&s);
+            continue;
+        }
+        if (s.nnotify)
+            notify_clients(&s, 0);
+        if (n) {
+            idle_since = 0;
+            continue;
+        }
+        {
+            uint64_t now = ipc_now();
+
+            if (!idle_since)
+                idle_since = now;
+            if (now - idle_since < s.poll_ticks) {
+                if (!s.awake)
+                    set_awake(&s, 1);
+                continue;
+            }
+            idle_since = 0;
+        }
+        /* Going to sleep: from here clients must notify. Clear the flag,
+         * then look once more (the other half of the handshake in
+         * ipc_client.c). */
+        if (s.awake) {
+            set_awake(&s, 0);
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            if (any_ready(&s))
+                continue;
+        }
+        server_sleep(&s);
+    }
+    server_stop(&s);
+    current = outer;
+    return 0;
+}

@@ -1,0 +1,255 @@
+/* libos rings: one side's view of a single-producer single-consumer ring of
+ * 64-byte struct ipc_slot descriptors in a shared IPC buffer
+ * (include/chime/ipc.h), and the tag table that matches completions to
+ * requests.
+ *
+ * Each side keeps the index it writes in private memory (`next`) and only
+ * stores it to the shared word, never reads it back: the peer can scribble on
+ * the whole buffer, so the only shared value a side reads is the peer's
+ * index, and it is checked before use:
+ *
+ *   consumer: avail = tail - next      0: empty;  > slots: corrupt (ERANGE)
+ *   producer: used  = next - head      slots: full; > slots: corrupt (ERANGE)
+ *
+ * (32-bit free-running indices; unsigned subtraction handles the wrap.)
+ * A corrupt ring is ignored, never followed: the caller decides whether to
+ * retry later or drop the connection. Slots are copied with volatile loads so
+ * the compiler cannot re-read a descriptor from shared memory after the
+ * caller has validated its private copy (TOCTOU).
+ *
+ * Ordering: the slot copy happens-before the index store (release); the index
+ * load (acquire) happens-before the slot access. The ring ops are inline
+ * because they are on the request fastpath; everything here is plain C with
+ * no syscalls, so the host unit tests run it as is (tests/unit/test_ring.c).
+ *
+ * Return values: 0 or a negative CHIME_E* code, like the rest of libos IPC. */
+#ifndef LIBOS_RING_H
+#define LIBOS_RING_H
+
+#include <stdint.h>
+
+#include <chime/errno.h>
+#include <chime/ipc.h>
+
+#define RING_SLOTS IPC_RING_SLOTS
+#define RING_MASK  (IPC_RING_SLOTS - 1u)
+_Static_assert((IPC_RING_SLOTS & (IPC_RING_SLOTS - 1u)) == 0, "ring slots: a power of two");
+
+/* The producer side of one ring. */
+struct ring_prod {
+    volatile struct ipc_slot *slot; /* slot array in the shared buffer */
+    volatile uint32_t *tail;        /* shared tail word: we store it */
+    const volatile uint32_t *head;  /* shared head word: the peer's, untrusted */
+    uint32_t next;                  /* our tail, private */
+    uint32_t head_seen;             /* last valid head read (acquire) */
+};
+
+/* The consumer side of one ring. */
+struct ring_cons {
+    const volatile struct ipc_slot *slot;
+    const volatile uint32_t *tail; /* the peer's, untrusted */
+    volatile uint32_t *head;       /* we store it */
+    uint32_t next;                 /* our head, private */
+    uint32_t tail_seen;            /* last valid tail read (acquire) */
+};
+
+/* Set up either side over a ring whose slots start at `slots`, with the
+ * private index at start (0 for a new connection: the kernel zeroes the
+ * buffer). Nothing is read from the shared words, which the peer may already
+ * have scribbled on. */
+void ring_prod_init(struct ring_prod *p, void *slots, struct ipc_index *tail,
+                    const struct ipc_index *head, uint32_t start);
+void ring_cons_init(struct ring_cons *c, const void *slots, const struct ipc_index *tail,
+                    struct ipc_index *head, uint32_t start);
+
+typedef uint64_t __attribute__((may_alias)) ring_word_t;
+
+/* Copy one descriptor with volatile word accesses: exactly one read of each
+ * shared byte, eight loads and eight stores. */
+static inline void ring_copy_in(struct ipc_slot *dst, const volatile struct ipc_slot *src)
+{
+    const volatile ring_word_t *s = (const volatile ring_word_t *)src;
+    ring_word_t *d = (ring_word_t *)dst;
+
+    d[0] = s[0];
+    d[1] = s[1];
+    d[2] = s[2];
+    d[3] = s[3];
+    d[4] = s[4];
+    d[5] = s[5];
+    d[6] = s[6];
+    d[7] = s[7];
+}
+
+static inline void ring_copy_out(volatile struct ipc_slot *dst, const struct ipc_slot *src)
+{
+    volatile ring_word_t *d = (volatile ring_word_t *)dst;
+    const ring_word_t *s = (const ring_word_t *)src;
+
+    d[0] = s[0];
+    d[1] = s[1];
+    d[2] = s[2];
+    d[3] = s[3];
+    d[4] = s[4];
+    d[5] = s[5];
+    d[6] = s[6];
+    d[7] = s[7];
+}
+
+/* Free slots for the producer: 0..slots, or CHIME_ERANGE when the peer's
+ * head is impossible. Reloads the head. */
+static inline long ring_space(struct ring_prod *p)
+{
+    uint32_t head = __atomic_load_n(p->head, __ATOMIC_ACQUIRE);
+    uint32_t used = p->next - head;
+
+    if (used > RING_SLOTS)
+        return CHIME_ERANGE;
+    p->head_seen = head;
+    return RING_SLOTS - used;
+}
+
+/* Append *s. CHIME_EAGAIN when full, CHIME_ERANGE when the peer's head is
+ * corrupt; nothing is written then. */
+static inline long ring_push(struct ring_prod *p, const struct ipc_slot *s)
+{
+    uint32_t next = p->next;
+
+    /* A stale head only overestimates the fill level, so it is safe to try
+     * the cached value before paying for a shared load. */
+    if (__builtin_expect(next - p->head_seen >= RING_SLOTS, 0)) {
+        long space = ring_space(p);
+
+        if (space <= 0)
+            return space == 0 ? CHIME_EAGAIN : space;
+    }
+    ring_copy_out(&p->slot[next & RING_MASK], s);
+    p->next = next + 1;
+    __atomic_store_n(p->tail, next + 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* Two-step push for a producer that fills the slot in place: the slot to
+ * write, or NULL when the ring is full or the peer's head is corrupt (then
+ * ring_push says which). Nothing is published until ring_push_commit. */
+static inline volatile struct ipc_slot *ring_push_begin(struct ring_prod *p)
+{
+    uint32_t next = p->next;
+
+    if (__builtin_expect(next - p->head_seen >= RING_SLOTS, 0) && ring_space(p) <= 0)
+        return 0;
+    return &p->slot[next & RING_MASK];
+}
+
+static inline void ring_push_commit(struct ring_prod *p)
+{
+    p->next++;
+    __atomic_store_n(p->tail, p->next, __ATOMIC_RELEASE);
+}
+
+/* Descriptors ready for the consumer: 0..slots, or CHIME_ERANGE when the
+ * peer's tail is impossible. Reloads the tail. */
+static inline long ring_avail(struct ring_cons *c)
+{
+    uint32_t tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+    uint32_t avail = tail - c->next;
+
+    if (avail > RING_SLOTS)
+        return CHIME_ERANGE;
+    c->tail_seen = tail;
+    return avail;
+}
+
+/* Take the oldest descriptor into *out (private memory). CHIME_EAGAIN when
+ * empty, CHIME_ERANGE when the peer's tail is corrupt. */
+static inline long ring_pop(struct ring_cons *c, struct ipc_slot *out)
+{
+    uint32_t next = c->next;
+
+    if (next == c->tail_seen) {
+        long avail = ring_avail(c);
+
+        if (avail <= 0)
+            return avail == 0 ? CHIME_EAGAIN : avail;
+    }
+    ring_copy_in(out, &c->slot[next & RING_MASK]);
+    c->next = next + 1;
+    __atomic_store_n(c->head, next + 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* True when the consumer has nothing it could pop (empty or corrupt). */
+static inline int ring_empty(struct ring_cons *c)
+{
+    return c->next == c->tail_seen && ring_avail(c) <= 0;
+}
+
+/* ---- tags ------------------------------------------------------------ */
+
+/* Tags match completions to requests. An asynchronous request's tag is
+ * (generation << 6) | index into a 64-entry table, so a completion with a
+ * stale, duplicated or invented tag finds a generation mismatch and is
+ * dropped. Tags with RING_TAG_SYNC set belong to the one synchronous call a
+ * connection may have outstanding (libos/ipc.c). */
+#define RING_TAG_SYNC       0x80000000u
+#define RING_TAG_BITS       6
+#define RING_TAG_INDEX(tag) ((tag) & (RING_SLOTS - 1u))
+
+struct ring_tags {
+    uint64_t free;             /* bit i set: entry i is free */
+    uint32_t nfree;            /* entries on the free stack */
+    uint8_t stack[RING_SLOTS]; /* free entries, most recently freed on top */
+    uint32_t gen[RING_SLOTS];  /* generation of entry i, bumped when freed */
+};
+_Static_assert(RING_SLOTS == 1u << RING_TAG_BITS, "tag index bits");
+
+/* Generations live in tag bits 6..30; bit 31 marks synchronous calls. */
+#define RING_GEN_MASK ((RING_TAG_SYNC >> RING_TAG_BITS) - 1u)
+
+void ring_tags_init(struct ring_tags *t);
+
+/* A fresh tag, or CHIME_EAGAIN when all entries are in use. */
+static inline long ring_tag_alloc(struct ring_tags *t)
+{
+    uint32_t i;
+
+    if (__builtin_expect(t->nfree == 0, 0))
+        return CHIME_EAGAIN;
+    i = t->stack[--t->nfree];
+    t->free &= ~(1ull << i);
+    return (long)((t->gen[i] << RING_TAG_BITS) | i);
+}
+
+/* The entry index of a live tag, or CHIME_ENOENT for any tag that was not
+ * handed out by ring_tag_alloc and not yet freed. */
+static inline long ring_tag_find(const struct ring_tags *t, uint32_t tag)
+{
+    uint32_t i = RING_TAG_INDEX(tag);
+
+    if ((tag & RING_TAG_SYNC) || (t->free >> i) & 1u || t->gen[i] != tag >> RING_TAG_BITS)
+        return CHIME_ENOENT;
+    return i;
+}
+
+/* Free entry i (from ring_tag_find); its tag becomes stale. Freeing a free
+ * entry does nothing. */
+static inline void ring_tag_free(struct ring_tags *t, uint32_t i)
+{
+    uint32_t g;
+
+    i &= RING_SLOTS - 1u;
+    if ((t->free >> i) & 1u)
+        return;
+    g = (t->gen[i] + 1) & RING_GEN_MASK;
+    t->gen[i] = g ? g : 1;
+    t->free |= 1ull << i;
+    t->stack[t->nfree++] = (uint8_t)i;
+}
+
+/* Entries in use. */
+static inline unsigned ring_tags_busy(const struct ring_tags *t)
+{
+    return RING_SLOTS - t->nfree;
+}
+
+#endif

@@ -1,0 +1,54 @@
+#!/bin/sh
+# make bench: boot Chime twice and collect the guest's BENCH lines.
+#
+#   1. one hart under -icount shift=0,sleep=off: rdinstret counts guest
+#      instructions exactly, so these figures are deterministic;
+#   2. two harts, no icount: cross-hart latencies in wall-clock ns and the
+#      polling IPC syscall count.
+#
+# Prints every BENCH line and the guest's tables, keeps the console logs in
+# build/bench/, and exits non-zero if a boot fails or times out.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+kernel=build/kernel.elf
+archive=build/boot.cpio
+fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+out=build/bench
+mkdir -p "$out"
+
+for f in "$kernel" "$archive"; do
+    if [ ! -f "$f" ]; then
+        echo "bench: $f is missing (run make)" >&2
+        exit 1
+    fi
+done
+
+status=0
+
+# boot NAME SMP EXTRA-QEMU-ARGS BENCH-ARGS
+boot() {
+    log="$out/$1.log"
+    # shellcheck disable=SC2086
+    timeout -k 5 "${BENCH_TIMEOUT:-300}" qemu-system-riscv64 -machine virt,aclint=on -m 256M \
+        -nographic -bios "$fw" -global virtio-mmio.force-legacy=false -smp "$2" $3 \
+        -kernel "$kernel" -initrd "$archive" -append "poweroff bench $4" \
+        </dev/null 2>&1 | tr -d '\r' >"$log"
+    rc=$(tail -n 50 "$log" | grep -c 'init: bench exited with status 0')
+    if [ "$rc" -eq 0 ]; then
+        echo "bench: the $1 boot failed (log: $log)" >&2
+        tail -n 20 "$log" >&2
+        status=1
+    fi
+}
+
+boot single 1 "-icount shift=0,sleep=off" single
+boot smp 2 "" smp
+
+echo "== BENCH lines"
+cat "$out/single.log" "$out/smp.log" | grep '^BENCH '
+for f in single smp; do
+    # the table: from its title to the bench: summary line
+    sed -n '/^Chime bench/,/^bench: /p' "$out/$f.log"
+done
+exit $status
