@@ -35,6 +35,7 @@ struct cpu {
     struct runqueue rq;
     uint64_t slice_end;              /* time-slice deadline of `current`, ticks */
     uint64_t timer_armed;            /* value in stimecmp */
+    struct chime_hart_info *info;    /* this hart's entry in the info page */
     volatile uint32_t tlb_flush_req; /* set by a remote hart, cleared here */
 };
 

@@ -10,10 +10,10 @@ extern uint64_t info_page_pa;
 
 void info_init(uint32_t nharts, uint64_t timebase_hz, uint64_t boot_time);
 
-static inline void info_set_running(uint32_t hart, uint64_t thread, uint64_t space)
+static inline void info_set_running(struct chime_hart_info *h, uint64_t thread, uint64_t space)
 {
-    info_page->hart[hart].running_thread = thread;
-    info_page->hart[hart].running_space = space;
+    h->running_thread = thread;
+    h->running_space = space;
 }
 
 #endif

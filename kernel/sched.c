@@ -23,6 +23,7 @@ void sched_init_cpu(struct cpu *c)
     for (int p = 0; p < NPRIO; p++)
         list_init(&c->rq.queue[p]);
     c->timer_armed = ~0ull;
+    c->info = &info_page->hart[c->hartid];
     c->online = true;
     online_mask |= 1u << c->hartid;
 }
@@ -206,7 +207,7 @@ static void switch_to(struct cpu *c, struct thread *t, bool new_slice)
         space_switch(c, t->space);
     if (new_slice)
         c->slice_end = platform_time_now() + platform_ns_to_ticks(SLICE_NS);
-    info_set_running(c->hartid, t->id, t->space->id);
+    info_set_running(c->info, t->id, t->space->id);
 }
 
 void sched_switch_direct(struct cpu *c, struct thread *next)
@@ -279,7 +280,7 @@ static struct thread *sched_pick(struct cpu *c)
             space_switch(c, NULL); /* may finish an exit and wake its waiters */
             continue;
         }
-        info_set_running(c->hartid, 0, 0);
+        info_set_running(c->info, 0, 0);
         timer_program(c);
         kernel_unlock();
         wfi();

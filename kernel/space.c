@@ -97,9 +97,8 @@ void space_switch(struct cpu *c, struct space *s)
     struct space *old = c->space;
     c->space = s;
     if (s) {
-        kobj_get(&s->obj); /* a hart with s in satp keeps s */
         s->active_harts |= bit;
-        platform_set_satp(satp_make(s->root, s->asid));
+        platform_set_satp(s->satp);
         if (s->stale_harts & bit) {
             s->stale_harts &= ~bit;
             sfence_vma_asid(s->asid);
@@ -111,7 +110,8 @@ void space_switch(struct cpu *c, struct space *s)
         old->active_harts &= ~bit;
         if (old->state == S_EXITING)
             space_maybe_finish(old);
-        kobj_put(&old->obj);
+        if (old->destroy_deferred && !old->active_harts)
+            space_destroy(old);
     }
 }
 
@@ -137,6 +137,7 @@ struct space *space_create(const char *name, size_t len)
         return NULL;
     }
     s->asid = (uint16_t)asid;
+    s->satp = satp_make(s->root, s->asid);
     s->id = next_space_id++;
     len = MIN(len, sizeof(s->name) - 1);
     memcpy(s->name, name, len);
@@ -189,6 +190,12 @@ void space_maybe_finish(struct space *s)
 
 void space_destroy(struct space *s)
 {
+    /* A hart may still run on s's page table (a thread just ended there):
+     * that hart finishes the job when it loads another space. */
+    if (s->active_harts) {
+        s->destroy_deferred = true;
+        return;
+    }
     if (s->state == S_ALIVE) {
         /* Never started, and the last handle is gone: nothing can run it. */
         kobj_get(&s->obj);

@@ -23,9 +23,11 @@ struct space {
     uint64_t id; /* kernel-wide, never reused */
     char name[32];
     uint64_t root; /* page-table root (pa) */
+    uint64_t satp; /* root and ASID as satp wants them */
     uint16_t asid;
     uint8_t state;  /* enum space_state */
-    bool root_task; /* init: may power off */
+    bool root_task;        /* init: may power off */
+    bool destroy_deferred; /* last reference went while a hart had it loaded */
     int exit_status;
     uint32_t active_harts; /* harts whose satp holds this space */
     uint32_t stale_harts;  /* harts that must flush this ASID before use */
@@ -90,11 +92,9 @@ static inline void space_switch_fast(struct cpu *c, struct space *s)
         return;
     }
     c->space = s;
-    s->obj.refs++; /* as space_switch; old keeps a reference from its thread */
-    old->obj.refs--;
     s->active_harts |= bit;
     old->active_harts &= ~bit;
-    platform_set_satp(satp_make(s->root, s->asid));
+    platform_set_satp(s->satp);
 }
 
 #endif

@@ -134,8 +134,10 @@ void uintr_post(struct thread *t, uint64_t bits)
 {
     struct receiver *r = t->recv;
     __atomic_fetch_or(&r->state->pending, bits, __ATOMIC_RELEASE);
-    if (t->state == T_BLOCKED && t->block == B_UINTR)
-        sched_wake(t, (long)pending_take(r));
+    if (t->state == T_BLOCKED && t->block == B_UINTR) {
+        t->tf.a1 = pending_take(r);
+        sched_wake(t, 0);
+    }
     else if (t->state == T_RUNNING && (uint32_t)t->hart != this_cpu()->hartid)
         platform_ipi_send((uint32_t)t->hart);
 }
@@ -172,6 +174,7 @@ static noreturn void wait_block(struct thread *cur, uint64_t timeout)
         deadline = ticks > ~0ull - now - 1 ? ~0ull - 1 : now + ticks;
     }
     cur->recv->state->blocked = 1;
+    cur->tf.a1 = 0;
     sched_block(cur, B_UINTR, deadline);
     sched_return();
 }
@@ -254,7 +257,8 @@ long sys_uipi_send(struct trapframe *tf)
     if (r->state == T_BLOCKED && r->block == B_UINTR && r->prio > cur->prio &&
         (!r->affinity || (r->affinity >> c->hartid & 1))) {
         struct uintr_state *rs = r->recv->state;
-        r->tf.a0 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQ_REL) | 1ull << v->vector;
+        r->tf.a1 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQ_REL) | 1ull << v->vector;
+        r->tf.a0 = 0;
         rs->blocked = 0;
         r->block = B_NONE;
         cur->tf.a0 = 0;
@@ -272,52 +276,37 @@ long sys_uintr_wait(struct trapframe *tf)
     struct receiver *r = uintr_receiver_get(cur);
     if (!r)
         return CHIME_ENOMEM;
-    uint64_t bits = pending_take(r);
-    if (bits)
-        return (long)bits;
+    tf->a1 = pending_take(r);
+    if (tf->a1)
+        return 0;
     if (tf->a0 == 0)
         return CHIME_ETIMEDOUT;
     wait_block(cur, tf->a0);
 }
 
-/* The IPC fastpath (DESIGN §7): send, then wait, in one kernel entry. When
- * the receiver is blocked in a uintr wait and may run on this hart ahead of
- * everything queued here, switch to it directly: no run-queue pass. */
+/* Send, then wait, in one kernel entry: the general path. The common case,
+ * a receiver blocked in a uintr wait that may run here now, never gets here:
+ * kernel/fastpath.c switches to it directly. */
 long sys_uintr_send_wait(struct trapframe *tf)
 {
-    struct cpu *c = this_cpu();
-    struct thread *cur = c->current;
+    struct thread *cur = this_cpu()->current;
     struct vector *v = sender_lookup(cur->space, tf->a0);
-    struct receiver *me = cur->recv;
     if (unlikely(!v))
         return CHIME_EINVAL;
     struct thread *r = v->recv;
     if (unlikely(!r))
         return CHIME_EPIPE;
-    if (likely(me && r->state == T_BLOCKED && r->block == B_UINTR && !me->state->pending &&
-               (!r->affinity || (r->affinity >> c->hartid & 1)) && sched_may_run_now(c, r->prio) &&
-               tf->a1 == CHIME_FOREVER)) {
-        /* Point of no return: only stores from here on. */
-        struct uintr_state *rs = r->recv->state;
-        r->tf.a0 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQ_REL) | 1ull << v->vector;
-        rs->blocked = 0;
-        r->block = B_NONE;
-        me->state->blocked = 1;
-        cur->state = T_BLOCKED;
-        cur->block = B_UINTR;
-        sched_switch_direct(c, r);
-        sched_return_fast(c, r); /* its pending bits are all in a0: nothing to deliver */
-    }
     uintr_post(r, 1ull << v->vector);
     struct receiver *mine = uintr_receiver_get(cur);
     if (!mine)
         return CHIME_ENOMEM;
-    uint64_t bits = pending_take(mine);
-    if (bits)
-        return (long)bits;
-    if (tf->a1 == 0)
+    uint64_t timeout = tf->a1;
+    tf->a1 = pending_take(mine);
+    if (tf->a1)
+        return 0;
+    if (timeout == 0)
         return CHIME_ETIMEDOUT;
-    wait_block(cur, tf->a1);
+    wait_block(cur, timeout);
 }
 
 long sys_uret(struct trapframe *tf)

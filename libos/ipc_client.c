@@ -226,7 +226,8 @@ static int call_poll(struct ipc_conn *c, uint32_t tag, struct ipc_slot *reply, i
 static long wait_room(struct ipc_conn *c)
 {
     while (c->inflight >= RING_SLOTS || !ring_push_begin(&c->req)) {
-        long bits;
+        uint64_t bits;
+        long st;
 
         if (ipc_closed(c))
             return CHIME_EPIPE;
@@ -234,12 +235,12 @@ static long wait_room(struct ipc_conn *c)
             return CHIME_ERANGE; /* room by our count: the head is corrupt */
         if (drain(c))
             continue;
-        bits = uintr_wait(CHIME_FOREVER);
-        if (uintr_failed(bits)) {
-            if (bits != CHIME_ETIMEDOUT)
-                return bits;
+        st = uintr_wait(CHIME_FOREVER, &bits);
+        if (st < 0) {
+            if (st != CHIME_ETIMEDOUT)
+                return st;
         } else {
-            uintr_repost((uint64_t)bits & ~(1ull << c->vector));
+            uintr_repost(bits & ~(1ull << c->vector));
         }
     }
     return 0;
@@ -271,7 +272,8 @@ static __attribute__((noinline)) long call_wait(struct ipc_conn *c, uint32_t tag
         notify = 0;
     }
     for (;;) {
-        long bits;
+        uint64_t bits;
+        long st;
 
         r = ring_pop(&c->cpl, reply);
         if (r == 0) {
@@ -287,19 +289,19 @@ static __attribute__((noinline)) long call_wait(struct ipc_conn *c, uint32_t tag
             break;
         }
         if (notify)
-            bits = uintr_send_wait(c->send_index, CHIME_FOREVER);
+            st = uintr_send_wait(c->send_index, CHIME_FOREVER, &bits);
         else
-            bits = uintr_wait(CHIME_FOREVER);
+            st = uintr_wait(CHIME_FOREVER, &bits);
         notify = 0;
-        if (__builtin_expect(uintr_failed(bits), 0)) {
-            if (bits == CHIME_ETIMEDOUT || bits == CHIME_EINTR)
+        if (__builtin_expect(st < 0, 0)) {
+            if (st == CHIME_ETIMEDOUT || st == CHIME_EINTR)
                 continue;
             /* EPIPE: the server is gone. Anything else: the wait itself
              * failed, and retrying would spin. */
-            r = call_fail(reply, bits);
+            r = call_fail(reply, st);
             break;
         }
-        other |= (uint64_t)bits;
+        other |= bits;
     }
 done:
     c->inflight--;
@@ -361,7 +363,8 @@ long ipc_call(struct ipc_conn *c, const struct ipc_slot *req, struct ipc_slot *r
     struct ipc_header *h = c->hdr;
     volatile struct ipc_slot *s;
     uint32_t tag;
-    long bits, r_pop;
+    uint64_t bits;
+    long st, r_pop;
 
     if (__builtin_expect(h->closed.value != 0 || c->poll_ticks != 0 || c->inflight != 0 ||
                              uintr_self.handler != NULL,
@@ -380,19 +383,19 @@ long ipc_call(struct ipc_conn *c, const struct ipc_slot *req, struct ipc_slot *r
      * it (client_awake is 0): wait first, look afterwards. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (h->server_awake.value == 0)
-        bits = uintr_send_wait(c->send_index, CHIME_FOREVER);
+        st = uintr_send_wait(c->send_index, CHIME_FOREVER, &bits);
     else
-        bits = uintr_wait(CHIME_FOREVER);
-    r_pop = uintr_failed(bits) ? CHIME_EAGAIN : ring_pop(&c->cpl, reply);
+        st = uintr_wait(CHIME_FOREVER, &bits);
+    r_pop = st < 0 ? CHIME_EAGAIN : ring_pop(&c->cpl, reply);
     if (__builtin_expect(r_pop == 0 && reply->tag == tag, 1)) {
-        give_back(c, (uint64_t)bits);
+        give_back(c, bits);
         return reply->result;
     }
     /* Something else happened first: the reply is not there yet, another
      * completion is, or the wait failed. The general loop sorts it out. */
     c->inflight++;
-    if (!uintr_failed(bits)) {
-        give_back(c, (uint64_t)bits);
+    if (st >= 0) {
+        give_back(c, bits);
         if (r_pop == 0)
             complete_async(c, reply);
     }
@@ -470,8 +473,8 @@ long ipc_wait(struct ipc_conn *c, uint64_t timeout_ns)
 
     for (;;) {
         unsigned was = mask();
-        uint64_t spent, left_ns;
-        long bits;
+        uint64_t spent, left_ns, bits;
+        long st;
 
         drain(c);
         if (c->completed != c->completed_seen) {
@@ -493,12 +496,12 @@ long ipc_wait(struct ipc_conn *c, uint64_t timeout_ns)
         left_ns = timeout_ns == CHIME_FOREVER
                       ? CHIME_FOREVER
                       : (limit - spent) * 1000000000ull / libos_info()->timebase_hz + 1;
-        bits = uintr_wait(left_ns);
+        st = uintr_wait(left_ns, &bits);
         uintr_restore(was);
-        if (!uintr_failed(bits))
-            uintr_repost((uint64_t)bits & ~(1ull << c->vector));
-        else if (bits != CHIME_ETIMEDOUT && bits != CHIME_EINTR)
-            return bits;
+        if (st >= 0)
+            uintr_repost(bits & ~(1ull << c->vector));
+        else if (st != CHIME_ETIMEDOUT && st != CHIME_EINTR)
+            return st;
     }
 }
 

@@ -417,7 +417,8 @@ static int any_ready(struct ipc_server *s)
  * (if any) on the way: one kernel entry for both. */
 static void server_sleep(struct ipc_server *s)
 {
-    long bits;
+    uint64_t bits;
+    long st;
 
     s->sleeps++;
     if (s->nnotify) {
@@ -428,17 +429,17 @@ static void server_sleep(struct ipc_server *s)
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (!c->hdr->client_awake.value) {
             s->notified++;
-            bits = uintr_send_wait(c->reply_index, CHIME_FOREVER);
-            if (bits == CHIME_EPIPE) /* that client is gone: still wait */
-                bits = uintr_wait(CHIME_FOREVER);
+            st = uintr_send_wait(c->reply_index, CHIME_FOREVER, &bits);
+            if (st == CHIME_EPIPE) /* that client is gone: still wait */
+                st = uintr_wait(CHIME_FOREVER, &bits);
         } else {
-            bits = uintr_wait(CHIME_FOREVER);
+            st = uintr_wait(CHIME_FOREVER, &bits);
         }
     } else {
-        bits = uintr_wait(CHIME_FOREVER);
+        st = uintr_wait(CHIME_FOREVER, &bits);
     }
-    if (!uintr_failed(bits) && ((uint64_t)bits & ~s->vector_bit) && s->h->event)
-        s->h->event((uint64_t)bits & ~s->vector_bit, s->h->ctx);
+    if (st >= 0 && (bits & ~s->vector_bit) && s->h->event)
+        s->h->event(bits & ~s->vector_bit, s->h->ctx);
 }
 
 static long server_start(struct ipc_server *s, const struct ipc_handlers *h)

@@ -91,13 +91,13 @@ UINTR_INLINE long uipi_send(int index);
 /* ---- waiting --------------------------------------------------------- */
 
 /* Block until a bit is pending, at most timeout_ns (CHIME_FOREVER: no limit,
- * 0: poll). Returns the bits consumed or CHIME_ETIMEDOUT. The bits come back
- * as a long, so vector 63 makes the value negative: test results with
- * uintr_failed(), never with < 0. */
-UINTR_INLINE long uintr_wait(uint64_t timeout_ns);
+ * 0: poll). Returns 0 with the bits consumed in *bits (never 0), or a
+ * negative code (CHIME_ETIMEDOUT, ...) with *bits = 0. */
+UINTR_INLINE long uintr_wait(uint64_t timeout_ns, uint64_t *bits);
 
-/* uipi_send(index) then uintr_wait(timeout_ns), in one kernel entry. */
-UINTR_INLINE long uintr_send_wait(int index, uint64_t timeout_ns);
+/* uipi_send(index) then uintr_wait(timeout_ns), in one kernel entry: the IPC
+ * fastpath. Like a function call, it may clobber the temporaries. */
+UINTR_INLINE long uintr_send_wait(int index, uint64_t timeout_ns, uint64_t *bits);
 
 #ifdef __riscv
 UINTR_INLINE long uipi_send(int index)
@@ -106,26 +106,32 @@ UINTR_INLINE long uipi_send(int index)
     return syscall1(SYS_UIPI_SEND, index);
 }
 
-UINTR_INLINE long uintr_wait(uint64_t timeout_ns)
+UINTR_INLINE long uintr_wait(uint64_t timeout_ns, uint64_t *bits)
 {
+    register long a0 __asm__("a0") = (long)timeout_ns;
+    register long a1 __asm__("a1");
+    register long a7 __asm__("a7") = SYS_UINTR_WAIT;
     uintr_self.syscalls++;
-    return syscall1(SYS_UINTR_WAIT, (long)timeout_ns);
+    __asm__ volatile("ecall" : "+r"(a0), "=r"(a1) : "r"(a7) : "memory");
+    *bits = (uint64_t)a1;
+    return a0;
 }
 
-UINTR_INLINE long uintr_send_wait(int index, uint64_t timeout_ns)
+UINTR_INLINE long uintr_send_wait(int index, uint64_t timeout_ns, uint64_t *bits)
 {
+    register long a0 __asm__("a0") = index;
+    register long a1 __asm__("a1") = (long)timeout_ns;
+    register long a7 __asm__("a7") = SYS_UINTR_SEND_WAIT;
     uintr_self.syscalls++;
-    return syscall2(SYS_UINTR_SEND_WAIT, index, (long)timeout_ns);
+    __asm__ volatile("ecall"
+                     : "+r"(a0), "+r"(a1)
+                     : "r"(a7)
+                     : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a2", "a3", "a4",
+                       "a5", "a6");
+    *bits = (uint64_t)a1;
+    return a0;
 }
 #endif
-
-/* True when a uintr_wait / uintr_send_wait result is an error code rather
- * than pending bits (errors are -CHIME_ERRNO_MAX..-1; bits that would read
- * as one need vectors 4..63 all pending at once). */
-static inline int uintr_failed(long r)
-{
-    return r < 0 && r >= -CHIME_ERRNO_MAX;
-}
 
 /* ---- device interrupts ----------------------------------------------- */
 

@@ -249,11 +249,12 @@ static void *wake_receiver(void *arg)
 {
     wake_vector_h = uintr_vector_create(1);
     for (;;) {
-        long bits = uintr_wait(CHIME_FOREVER);
+        uint64_t bits;
+        long st = uintr_wait(CHIME_FOREVER, &bits);
 
         woke_at = rdinstret();
         wake_count++;
-        if (uintr_failed(bits) || (bits & 2) == 0 || arg)
+        if (st < 0 || (bits & 2) == 0 || arg)
             break;
     }
     return NULL;
@@ -354,9 +355,9 @@ static void *remote_receiver(void *arg)
     spin_vector_h = uintr_vector_create(3);
     while (!spin_stop) {
         if (arg) {
-            long bits = uintr_wait(200000000ull);
+            uint64_t bits;
 
-            if (!uintr_failed(bits)) {
+            if (uintr_wait(200000000ull, &bits) == 0) {
                 spin_handler_at = ipc_now();
                 spin_handler_count++;
             }

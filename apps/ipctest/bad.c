@@ -29,7 +29,8 @@ static void uintr_args(void)
     tap(vh >= 0 && uintr_vector_create(9) == CHIME_EEXIST, "bad: a vector has one handle");
     tap(uintr_register_sender(0) == CHIME_EBADH, "bad: a space handle is not a vector handle");
     tap(uintr_register_sender(4000) < 0, "bad: a handle number we do not have");
-    tap(uintr_send_wait(41, 0) == CHIME_EINVAL, "bad: uintr_send_wait on a bad index");
+    uint64_t bits;
+    tap(uintr_send_wait(41, 0, &bits) == CHIME_EINVAL, "bad: uintr_send_wait on a bad index");
 }
 
 int vec_child(int argc, char **argv)

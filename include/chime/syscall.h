@@ -63,8 +63,11 @@ enum chime_sysno {
     SYS_UINTR_REGISTER_SENDER = 43,    /* (vector h) -> sender index */
     SYS_UINTR_UNREGISTER_SENDER = 44,  /* (index) -> 0 */
     SYS_UIPI_SEND = 45,                /* (index) -> 0 */
-    SYS_UINTR_WAIT = 46,               /* (timeout) -> pending bits consumed */
-    SYS_UINTR_SEND_WAIT = 47,          /* (index, timeout) -> pending bits */
+    SYS_UINTR_WAIT = 46,               /* (timeout) -> 0, a1 = the pending bits
+                                          it consumed (never 0 on success) */
+    SYS_UINTR_SEND_WAIT = 47,          /* (index, timeout) -> 0, a1 = bits;
+                                          clobbers t0-t6 and a2-a6, as a
+                                          call would (the fastpath saves less) */
     SYS_URET = 48,                     /* () -> resumes the interrupted code */
     SYS_IRQ_BIND = 49,                 /* (irq h, vector) -> 0 */
     SYS_IRQ_ACK = 50,                  /* (irq h) -> 0: unmask the line */

@@ -4,7 +4,6 @@
 #include "platform.h"
 #include "csr.h"
 #include "cpu.h"
-#include "fastpath.h"
 #include "lock.h"
 #include "sched.h"
 #include "space.h"
@@ -67,8 +66,6 @@ noreturn void trap_user(struct trapframe *tf)
     uint64_t cause = csr_read_scause();
     if (likely(cause == EXC_ECALL_U)) {
         tf->pc += 4;
-        if (tf->a7 == SYS_UINTR_SEND_WAIT)
-            fastpath_send_wait(tf);
         if (tf->a7 == SYS_NULL) {
             tf->a0 = 0;
             trap_return(tf);
