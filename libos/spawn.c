@@ -13,16 +13,26 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "../kernel/cpio.h"
 
-/* Attributes: POSIX flags plus the Chime hart mask. */
+/* A handle to grant to the child before it starts (chime_spawnattr_grant). */
+struct spawn_grant {
+    int handle;
+    uint32_t rights;
+    char name[CHIME_SPAWN_GRANT_NAME];
+};
+
+/* Attributes: POSIX flags plus the Chime hart mask and handle grants. */
 struct __posix_spawnattr {
     short flags;
     uint64_t hart_mask; /* 0: any hart */
+    int ngrants;
+    struct spawn_grant grant[CHIME_SPAWN_GRANTS];
 };
 
 /* Children spawned and not yet reaped, for waitpid(-1). */
@@ -80,6 +90,66 @@ int chime_spawnattr_getaffinity(const posix_spawnattr_t *attr, uint64_t *hart_ma
 {
     *hart_mask = (*attr)->hart_mask;
     return 0;
+}
+
+int chime_spawnattr_grant(posix_spawnattr_t *attr, int handle, uint32_t rights, const char *name)
+{
+    struct __posix_spawnattr *a = *attr;
+
+    if (a->ngrants == CHIME_SPAWN_GRANTS)
+        return ENOSPC;
+    if (strlen(name) >= CHIME_SPAWN_GRANT_NAME || strchr(name, '=') != NULL)
+        return EINVAL;
+    a->grant[a->ngrants].handle = handle;
+    a->grant[a->ngrants].rights = rights;
+    strcpy(a->grant[a->ngrants].name, name);
+    a->ngrants++;
+    return 0;
+}
+
+/* Grant attr's handles into space and add "NAME=<its number there>" for each
+ * to envp. Returns the new environment (malloc'd, strings included) or NULL
+ * with *err set; *r gets a syscall's failure. */
+static char **grants_apply(long space, const struct __posix_spawnattr *a, char *const envp[],
+                           long *r, int *err)
+{
+    size_t n = 0;
+    while (envp != NULL && envp[n] != NULL)
+        n++;
+    char **env = calloc(n + (size_t)a->ngrants + 1, sizeof(char *));
+    char *strings = malloc((size_t)a->ngrants * (CHIME_SPAWN_GRANT_NAME + 16));
+    if (env == NULL || strings == NULL) {
+        free(env);
+        free(strings);
+        *err = ENOMEM;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        env[i] = envp[i];
+    for (int i = 0; i < a->ngrants; i++) {
+        *r = syscall3(SYS_SPACE_GRANT, space, a->grant[i].handle, a->grant[i].rights);
+        if (*r < 0) {
+            free(env);
+            free(strings);
+            return NULL;
+        }
+        char *s = strings + (size_t)i * (CHIME_SPAWN_GRANT_NAME + 16);
+        snprintf(s, CHIME_SPAWN_GRANT_NAME + 16, "%s=%ld", a->grant[i].name, *r);
+        env[n + (size_t)i] = s;
+    }
+    /* env[n] is the start of `strings`: grants_free frees both blocks. */
+    env[n + (size_t)a->ngrants] = NULL;
+    return env;
+}
+
+static void grants_free(char **env, const struct __posix_spawnattr *a, char *const envp[])
+{
+    size_t n = 0;
+    while (envp != NULL && envp[n] != NULL)
+        n++;
+    if (a->ngrants)
+        free(env[n]);
+    free(env);
 }
 
 /* Children share no file descriptors yet, so file actions are accepted and
@@ -276,7 +346,16 @@ static long child_build(long space, const struct elf_image *img, const char *elf
             return r;
         child_archive = (int)r;
     }
-    block = args_build(argv, envp, child_archive, &size, err);
+    if (attr != NULL && *attr != NULL && (*attr)->ngrants > 0) {
+        r = 0;
+        char **env = grants_apply(space, *attr, envp, &r, err);
+        if (env == NULL)
+            return r < 0 ? r : CHIME_ENOMEM;
+        block = args_build(argv, env, child_archive, &size, err);
+        grants_free(env, *attr, envp);
+    } else {
+        block = args_build(argv, envp, child_archive, &size, err);
+    }
     if (block == NULL)
         return CHIME_EINVAL;
     r = syscall4(SYS_SPACE_WRITE, space, (long)(LIBOS_STACK_TOP - size), (long)block, (long)size);

@@ -19,6 +19,21 @@
 int chime_spawnattr_setaffinity(posix_spawnattr_t *attr, uint64_t hart_mask);
 int chime_spawnattr_getaffinity(const posix_spawnattr_t *attr, uint64_t *hart_mask);
 
+/* Grant handle (with rights, a subset of the caller's) to the child before
+ * its first thread starts; the child finds the number it received in its
+ * environment as NAME=<handle>. At most CHIME_SPAWN_GRANTS per attr; EINVAL
+ * for a name with '=' or too long, ENOSPC when full. A failed grant makes
+ * posix_spawn fail. */
+#define CHIME_SPAWN_GRANTS     48
+#define CHIME_SPAWN_GRANT_NAME 24
+int chime_spawnattr_grant(posix_spawnattr_t *attr, int handle, uint32_t rights, const char *name);
+
+/* Devices init delegated to this program (CHIME_DEV<i>=<compatible>, with
+ * CHIME_DEV<i>_MMIO and CHIME_DEV<i>_IRQ handles, see servers/init): the
+ * first whose compatible string matches. Returns 0 with the handles (-1
+ * where the device has none), or ENOENT. */
+int chime_device_find(const char *compatible, int *mmio_handle, int *irq_handle);
+
 /* posix_spawn from an ELF image in memory instead of the boot archive;
  * name is the process name the kernel uses in fault reports. Returns 0 or an
  * errno value (ENOEXEC for an image elf_parse rejects). */

@@ -125,10 +125,15 @@ void platform_plic_enable(uint32_t irq, uint32_t hartid, int on)
     if (!plic || irq == 0 || irq > plic_ndev)
         return;
     volatile uint32_t *word = &plic[PLIC_ENABLE(PLIC_S_CONTEXT(hartid), irq)];
-    if (on)
+    if (on) {
         *word |= 1u << (irq % 32);
-    else
+        /* A source that became pending while disabled must fire now. QEMU's
+         * PLIC re-evaluates its output on threshold writes, not on enable
+         * writes: rewrite the (unchanged) threshold. */
+        plic[PLIC_THRESHOLD(PLIC_S_CONTEXT(hartid))] = 0;
+    } else {
         *word &= ~(1u << (irq % 32));
+    }
 }
 
 uint32_t platform_plic_claim(uint32_t hartid)

@@ -3,7 +3,8 @@
  *
  *   (no words)          start hello once per hart, pinned there, wait for
  *                       all, print a summary, then idle
- *   PROG ARGS...        run PROG with ARGS, wait, report its status
+ *   PROG ARGS...        run PROG with ARGS, wait, report its status; PROG
+ *                       gets the machine's devices (see delegate_devices)
  *   poweroff ...        as above, then power the machine off: QEMU exits
  *                       with the program's status (system tests use this)
  *
@@ -48,12 +49,50 @@ static void finish(int code)
         syscall1(SYS_SLEEP, 1000000000);
 }
 
+/* The program named on the command line is the machine's payload (a test,
+ * a single-purpose image): init delegates every device to it. For device i
+ * of the boot info it gets CHIME_DEV<i>=<compatible> and the handles it
+ * received in CHIME_DEV<i>_MMIO and CHIME_DEV<i>_IRQ (chime_device_find).
+ * Programs init starts by default (hello) get none. */
+static void delegate_devices(posix_spawnattr_t *attr, char **env, char *strings, size_t room)
+{
+    const struct chime_boot_info *bi = boot_info();
+    int n = 0;
+
+    for (uint32_t i = 0; bi != NULL && i < bi->ndevices && room > 64; i++) {
+        const struct chime_boot_device *d = &bi->device[i];
+        char name[32];
+        int len = snprintf(strings, room, "CHIME_DEV%u=%s", i, d->compatible);
+
+        env[n++] = strings;
+        strings += len + 1;
+        room -= (size_t)len + 1;
+        if (d->mmio_handle >= 0) {
+            snprintf(name, sizeof(name), "CHIME_DEV%u_MMIO", i);
+            chime_spawnattr_grant(attr, d->mmio_handle, CHIME_R_READ | CHIME_R_WRITE, name);
+        }
+        if (d->irq_handle >= 0) {
+            snprintf(name, sizeof(name), "CHIME_DEV%u_IRQ", i);
+            chime_spawnattr_grant(attr, d->irq_handle, CHIME_R_MANAGE, name);
+        }
+    }
+    env[n] = NULL;
+}
+
 /* Run argv[0] with argv, wait, report; returns the code to power off with. */
 static int run_program(char **argv)
 {
     pid_t pid;
     long raw;
-    int err = posix_spawn(&pid, argv[0], NULL, NULL, argv, NULL);
+    posix_spawnattr_t attr;
+    static char *env[20];
+    static char strings[1024];
+
+    if (posix_spawnattr_init(&attr) != 0)
+        return 127;
+    delegate_devices(&attr, env, strings, sizeof(strings));
+    int err = posix_spawn(&pid, argv[0], NULL, &attr, argv, env);
+    posix_spawnattr_destroy(&attr);
 
     if (err != 0) {
         printf("init: cannot start %s: %s\n", argv[0], strerror(err));
