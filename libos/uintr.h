@@ -15,8 +15,8 @@
  *     instructions of the thread while delivery is enabled. It is called
  *     again until no bits are pending, then the interrupted code resumes
  *     with every register intact.
- *   - uintr_wait / uintr_send_wait: block until a bit is pending and return
- *     the bits taken. Those bits are *not* passed to the handler: the
+ *   - uintr_wait / uintr_send_wait: block until a bit is pending and hand
+ *     back the bits taken. Those bits are *not* passed to the handler: the
  *     caller owns them.
  *
  * Masking costs no syscall: uintr_disable() and uintr_enable() are one store
