@@ -25,7 +25,7 @@ struct space {
     uint64_t root; /* page-table root (pa) */
     uint64_t satp; /* root and ASID as satp wants them */
     uint16_t asid;
-    uint8_t state;  /* enum space_state */
+    uint8_t state;         /* enum space_state */
     bool root_task;        /* init: may power off */
     bool destroy_deferred; /* last reference went while a hart had it loaded */
     int exit_status;

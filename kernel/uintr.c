@@ -137,8 +137,7 @@ void uintr_post(struct thread *t, uint64_t bits)
     if (t->state == T_BLOCKED && t->block == B_UINTR) {
         t->tf.a1 = pending_take(r);
         sched_wake(t, 0);
-    }
-    else if (t->state == T_RUNNING && (uint32_t)t->hart != this_cpu()->hartid)
+    } else if (t->state == T_RUNNING && (uint32_t)t->hart != this_cpu()->hartid)
         platform_ipi_send((uint32_t)t->hart);
 }
 

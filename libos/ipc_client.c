@@ -335,6 +335,10 @@ static __attribute__((noinline)) long call_general(struct ipc_conn *c, const str
     ring_copy_out(s, req);
     s->tag = tag;
     s->timestamp = ipc_now();
+    /* A client about to poll says so before the request is visible: a
+     * server fast enough to answer at once must not think it sleeps. */
+    if (c->poll_ticks)
+        c->hdr->client_awake.value = 1;
     ring_push_commit(&c->req);
     c->inflight++;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);

@@ -360,9 +360,17 @@ static uint32_t serve_batch(struct ipc_server *s)
     }
 }
 
+/* True when c has completions it has not taken yet. Its head is untrusted:
+ * a client that lies about it only misses its own notification. */
+static inline int completions_unread(const struct ipc_sconn *c)
+{
+    return __atomic_load_n(c->cpl.head, __ATOMIC_ACQUIRE) != c->cpl.next;
+}
+
 /* Notify the clients owed a notification, except the last `keep` of them
  * (the caller fuses that one with its wait). A client polling its ring
- * (client_awake) needs no notification. */
+ * (client_awake), or one that already took every completion, needs no
+ * notification. */
 static void notify_clients(struct ipc_server *s, uint32_t keep)
 {
     uint32_t i;
@@ -372,7 +380,7 @@ static void notify_clients(struct ipc_server *s, uint32_t keep)
         struct ipc_sconn *c = s->notify[i];
 
         c->notify = 0;
-        if (!c->hdr->client_awake.value) {
+        if (!c->hdr->client_awake.value && completions_unread(c)) {
             uipi_send(c->reply_index);
             s->notified++;
         }

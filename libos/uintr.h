@@ -126,8 +126,8 @@ UINTR_INLINE long uintr_send_wait(int index, uint64_t timeout_ns, uint64_t *bits
     __asm__ volatile("ecall"
                      : "+r"(a0), "+r"(a1)
                      : "r"(a7)
-                     : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a2", "a3", "a4",
-                       "a5", "a6");
+                     : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a2", "a3", "a4", "a5",
+                       "a6");
     *bits = (uint64_t)a1;
     return a0;
 }

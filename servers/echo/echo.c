@@ -126,9 +126,12 @@ int main(int argc, char **argv)
     };
     long r;
 
-    /* Optional: pin the server to one hart (benchmarks, tests). */
+    /* Optional: pin the server to one hart, and how long to poll its rings
+     * before sleeping, in ns (benchmarks, tests). */
     if (argc > 2)
         syscall2(SYS_THREAD_AFFINITY, CHIME_SELF, 1l << atoi(argv[2]));
+    if (argc > 3)
+        h.poll_ns = (uint32_t)strtoul(argv[3], NULL, 10);
 
     /* Serves until ipc_server_stop or the process is killed. */
     r = ipc_server_run(&h);
