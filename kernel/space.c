@@ -284,27 +284,44 @@ long sys_space_create(struct trapframe *tf)
     return h;
 }
 
+/* The live space a mapping syscall names in a0, checked with the range
+ * [va, va+len) and, unless prot is NO_PROT, the protection. NULL with *err
+ * set when anything is wrong. */
+#define NO_PROT (~0ull)
+static struct space *map_target(const struct trapframe *tf, uint64_t va, uint64_t len,
+                                uint64_t prot, int *err)
+{
+    struct space *s = space_from_handle((int64_t)tf->a0, CHIME_R_MANAGE, err);
+    if (!s)
+        return NULL;
+    if (!map_range_ok(va, len) || (prot != NO_PROT && !prot_ok(prot))) {
+        *err = CHIME_EINVAL;
+        return NULL;
+    }
+    if (s->state != S_ALIVE) {
+        *err = CHIME_ESRCH;
+        return NULL;
+    }
+    return s;
+}
+
 long sys_space_map_anon(struct trapframe *tf)
 {
     int err;
-    struct space *s = space_from_handle((int64_t)tf->a0, CHIME_R_MANAGE, &err);
+    struct space *s = map_target(tf, tf->a1, tf->a2, tf->a3, &err);
     if (!s)
         return err;
-    if (!map_range_ok(tf->a1, tf->a2) || !prot_ok(tf->a3))
-        return CHIME_EINVAL;
-    if (s->state != S_ALIVE)
-        return CHIME_ESRCH;
     return pt_map_range(s->root, tf->a1, tf->a2, 0, (uint32_t)tf->a3);
 }
 
 long sys_space_map_frames(struct trapframe *tf)
 {
     int err;
-    struct space *s = space_from_handle((int64_t)tf->a0, CHIME_R_MANAGE, &err);
+    uint64_t off = tf->a2, va = tf->a3, len = tf->a4, prot = tf->a5;
+    struct space *s = map_target(tf, va, len, prot, &err);
     if (!s)
         return err;
-    uint64_t off = tf->a2, va = tf->a3, len = tf->a4, prot = tf->a5;
-    if (!map_range_ok(va, len) || !prot_ok(prot) || off % PAGE_SIZE)
+    if (off % PAGE_SIZE)
         return CHIME_EINVAL;
     uint32_t need = ((prot & CHIME_PROT_READ) ? CHIME_R_READ : 0) |
                     ((prot & CHIME_PROT_WRITE) ? CHIME_R_WRITE : 0) |
@@ -316,21 +333,15 @@ long sys_space_map_frames(struct trapframe *tf)
     struct frames *f = container_of(o, struct frames, obj);
     if (off > f->size || len > f->size - off)
         return CHIME_ERANGE;
-    if (s->state != S_ALIVE)
-        return CHIME_ESRCH;
     return pt_map_range(s->root, va, len, f->base + off, (uint32_t)prot);
 }
 
 long sys_space_unmap(struct trapframe *tf)
 {
     int err;
-    struct space *s = space_from_handle((int64_t)tf->a0, CHIME_R_MANAGE, &err);
+    struct space *s = map_target(tf, tf->a1, tf->a2, NO_PROT, &err);
     if (!s)
         return err;
-    if (!map_range_ok(tf->a1, tf->a2))
-        return CHIME_EINVAL;
-    if (s->state != S_ALIVE)
-        return CHIME_ESRCH;
     ipc_revoke_range(s, tf->a1, tf->a2); /* no server keeps a frame that goes */
     pt_unmap_range(s->root, tf->a1, tf->a2);
     space_tlb_flush(s);
@@ -340,13 +351,9 @@ long sys_space_unmap(struct trapframe *tf)
 long sys_space_protect(struct trapframe *tf)
 {
     int err;
-    struct space *s = space_from_handle((int64_t)tf->a0, CHIME_R_MANAGE, &err);
+    struct space *s = map_target(tf, tf->a1, tf->a2, tf->a3, &err);
     if (!s)
         return err;
-    if (!map_range_ok(tf->a1, tf->a2) || !prot_ok(tf->a3))
-        return CHIME_EINVAL;
-    if (s->state != S_ALIVE)
-        return CHIME_ESRCH;
     ipc_revoke_range(s, tf->a1, tf->a2); /* a lend keeps no rights the client dropped */
     int r = pt_protect_range(s->root, tf->a1, tf->a2, (uint32_t)tf->a3);
     if (r == 0)

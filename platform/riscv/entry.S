@@ -11,9 +11,9 @@
 #define MAX_HARTS 8
 #define PTE_KERNEL 0xef     /* V R W X G A D */
 
-    .section .text.entry, "ax"
-    .globl _start
-_start:
+/* Interrupts off, Sv39 on with boot_root, then jump to `high` at its link
+ * (virtual) address. Runs at the physical address, so `la` is pc-relative. */
+.macro enter_high high
     csrw    sie, zero
     csrw    sscratch, zero
     la      t0, boot_root       /* pc-relative: its physical address */
@@ -28,25 +28,17 @@ _start:
     ld      t0, 0(t0)
     jr      t0
     .balign 8
-1:  .dword  boot_high
+1:  .dword  \high
+.endm
 
-secondary_entry:
+    .section .text.entry, "ax"
+    .globl _start
+_start:
+    enter_high boot_high
+
     .globl secondary_entry
-    csrw    sie, zero
-    csrw    sscratch, zero
-    la      t0, boot_root
-    srli    t0, t0, 12
-    li      t1, 8
-    slli    t1, t1, 60
-    or      t0, t0, t1
-    sfence.vma
-    csrw    satp, t0
-    sfence.vma
-    la      t0, 1f
-    ld      t0, 0(t0)
-    jr      t0
-    .balign 8
-1:  .dword  secondary_high
+secondary_entry:
+    enter_high secondary_high
 
     .section .text
 boot_high:
