@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include <chime/ipc.h>
 #include <libos/libos.h>
 #include <libos/syscall.h>
 
@@ -91,6 +92,66 @@ static void space_write(void)
     syscall1(SYS_HANDLE_CLOSE, space);
 }
 
+/* Service names are short: a bad name pointer gets a length the name check
+ * accepts, so the pointer is what fails. */
+static uint64_t name_len(const struct bad_ptr *b)
+{
+    return b->len < 16 ? b->len : 16;
+}
+
+/* IPC and uintr: the service name of serve and connect, connect's info
+ * out-pointer (on a live service: this process serves one and connects to
+ * itself), lend's range, and the handler entry. */
+static void ipc_pointers(void)
+{
+    static const char name[] = "systest-ptr";
+    struct ipc_conn_info info;
+    long svc, conn, r;
+
+    for (int i = 0; i < NBAD; i++) {
+        r = syscall3(SYS_IPC_SERVE, (long)bad_ptrs[i].ptr, (long)name_len(&bad_ptrs[i]), 20);
+        check(is_fault(r), "pointers: IPC_SERVE(name = %s) = CHIME_EFAULT (got %ld)",
+              bad_ptrs[i].what, r);
+        r = syscall5(SYS_IPC_CONNECT, (long)bad_ptrs[i].ptr, (long)name_len(&bad_ptrs[i]), 0, 21,
+                     (long)&info);
+        check(is_fault(r), "pointers: IPC_CONNECT(name = %s) = CHIME_EFAULT (got %ld)",
+              bad_ptrs[i].what, r);
+    }
+    svc = syscall3(SYS_IPC_SERVE, (long)name, sizeof(name) - 1, 20);
+    check(svc >= 0, "pointers: serve a service of our own (got %ld)", svc);
+    for (int i = 0; i < NBAD; i++) {
+        r = syscall5(SYS_IPC_CONNECT, (long)name, sizeof(name) - 1, 0, 21, (long)bad_ptrs[i].ptr);
+        check(is_fault(r), "pointers: IPC_CONNECT(info = %s) = CHIME_EFAULT (got %ld)",
+              bad_ptrs[i].what, r);
+    }
+    /* Nothing of those attempts stayed behind: a good connect works. */
+    conn = syscall5(SYS_IPC_CONNECT, (long)name, sizeof(name) - 1, 0, 21, (long)&info);
+    check(conn >= 0 && info.size >= CHIME_IPC_BUF_MIN,
+          "pointers: IPC_CONNECT with a good info pointer works after the bad ones (got %ld)",
+          conn);
+    for (int i = 0; conn >= 0 && i < NBAD; i++) {
+        r = syscall4(SYS_IPC_LEND, conn, (long)bad_ptrs[i].ptr, (long)bad_ptrs[i].len,
+                     CHIME_PROT_READ);
+        check(is_fault(r), "pointers: IPC_LEND(%s) = CHIME_EFAULT (got %ld)", bad_ptrs[i].what, r);
+    }
+    if (conn >= 0)
+        syscall1(SYS_IPC_DISCONNECT, conn);
+    if (svc >= 0)
+        syscall1(SYS_HANDLE_CLOSE, svc);
+    /* Handler entries outside user space are refused. (NULL means "no
+     * handler", and an unmapped user address faults only when entered, like
+     * any jump: neither is probed here.) */
+    for (int i = 1; i < NBAD; i++) {
+        if (bad_ptrs[i].ptr < CHIME_USER_TOP)
+            continue;
+        r = syscall2(SYS_UINTR_REGISTER_HANDLER, (long)bad_ptrs[i].ptr, 0);
+        check(is_fault(r), "pointers: UINTR_REGISTER_HANDLER(entry = %s) = CHIME_EFAULT (got %ld)",
+              bad_ptrs[i].what, r);
+        if (r >= 0)
+            syscall1(SYS_UINTR_UNREGISTER_HANDLER, 0);
+    }
+}
+
 void test_pointers(void)
 {
     long r = syscall4(SYS_SPACE_MAP_ANON, CHIME_SELF, SCRATCH_VA, CHIME_PAGE_SIZE,
@@ -100,6 +161,7 @@ void test_pointers(void)
     debug_write();
     space_create();
     space_write();
+    ipc_pointers();
     r = syscall4(SYS_SPACE_MAP_ANON, CHIME_SELF, SCRATCH_VA, CHIME_PAGE_SIZE,
                  CHIME_PROT_READ | CHIME_PROT_WRITE);
     check(r == CHIME_EEXIST, "pointers: MAP_ANON over a mapped page = CHIME_EEXIST (got %ld)", r);
