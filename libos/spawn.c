@@ -92,6 +92,19 @@ int chime_spawnattr_getaffinity(const posix_spawnattr_t *attr, uint64_t *hart_ma
     return 0;
 }
 
+int chime_spawn(pid_t *pid, char *const argv[], uint64_t hart_mask)
+{
+    posix_spawnattr_t attr;
+    int err = posix_spawnattr_init(&attr);
+
+    if (err != 0)
+        return err;
+    chime_spawnattr_setaffinity(&attr, hart_mask);
+    err = posix_spawn(pid, argv[0], NULL, &attr, argv, NULL);
+    posix_spawnattr_destroy(&attr);
+    return err;
+}
+
 int chime_spawnattr_grant(posix_spawnattr_t *attr, int handle, uint32_t rights, const char *name)
 {
     struct __posix_spawnattr *a = *attr;

@@ -19,6 +19,10 @@
 int chime_spawnattr_setaffinity(posix_spawnattr_t *attr, uint64_t hart_mask);
 int chime_spawnattr_getaffinity(const posix_spawnattr_t *attr, uint64_t *hart_mask);
 
+/* posix_spawn of argv[0] from the boot archive, pinned to hart_mask (0: any
+ * hart): the everyday spawn of tests and benchmarks. Returns 0 or an errno. */
+int chime_spawn(pid_t *pid, char *const argv[], uint64_t hart_mask);
+
 /* Grant handle (with rights, a subset of the caller's) to the child before
  * its first thread starts; the child finds the number it received in its
  * environment as NAME=<handle>. At most CHIME_SPAWN_GRANTS per attr; EINVAL

@@ -90,14 +90,9 @@ static uint64_t ticks_to_ns(uint64_t t)
 
 static pid_t spawn(char *const argv[], uint64_t hart_mask)
 {
-    posix_spawnattr_t attr;
     pid_t pid = -1;
-    int err;
+    int err = chime_spawn(&pid, argv, hart_mask);
 
-    posix_spawnattr_init(&attr);
-    chime_spawnattr_setaffinity(&attr, hart_mask);
-    err = posix_spawn(&pid, argv[0], NULL, &attr, argv, NULL);
-    posix_spawnattr_destroy(&attr);
     if (err) {
         printf("bench: cannot start %s: error %d\n", argv[0], err);
         errors++;

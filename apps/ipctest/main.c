@@ -43,14 +43,9 @@ void sleep_ns(uint64_t ns)
 
 pid_t self_spawn(char *const argv[], uint64_t hart_mask)
 {
-    posix_spawnattr_t attr;
     pid_t pid = -1;
-    int err;
+    int err = chime_spawn(&pid, argv, hart_mask);
 
-    posix_spawnattr_init(&attr);
-    chime_spawnattr_setaffinity(&attr, hart_mask);
-    err = posix_spawn(&pid, argv[0], NULL, &attr, argv, NULL);
-    posix_spawnattr_destroy(&attr);
     if (err) {
         tap(0, "spawn %s: error %d", argv[0], err);
         return -1;

@@ -32,19 +32,12 @@ int check(int cond, const char *fmt, ...)
 int child_start(pid_t *pid, char *const args[], uint64_t hart_mask)
 {
     char *argv[16] = {"systest_child"};
-    posix_spawnattr_t attr;
-    int err, n;
+    int n;
 
     for (n = 0; n < 14 && args[n] != NULL; n++)
         argv[n + 1] = args[n];
     argv[n + 1] = NULL;
-    err = posix_spawnattr_init(&attr);
-    if (err != 0)
-        return err;
-    chime_spawnattr_setaffinity(&attr, hart_mask);
-    err = posix_spawn(pid, "systest_child", NULL, &attr, argv, NULL);
-    posix_spawnattr_destroy(&attr);
-    return err;
+    return chime_spawn(pid, argv, hart_mask);
 }
 
 long child_run(char *const args[], uint64_t hart_mask)
