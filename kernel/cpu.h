@@ -28,7 +28,6 @@ struct cpu {
     struct trapframe *tf; /* CPU_TF: trapframe of `current` */
     uint64_t kstack_top;  /* CPU_KSTACK */
     uint32_t hartid;
-    bool online;
     bool need_resched;      /* a higher-priority thread became ready here */
     struct thread *current; /* NULL while idle */
     struct space *space;    /* address space loaded in satp (NULL: kernel) */

@@ -63,11 +63,7 @@ __attribute__((optimize("omit-frame-pointer"))) void fastpath_send_wait(struct t
         return fastpath_fallback(tf);
 
     /* Point of no return: only stores from here on. */
-    struct uintr_state *rs = r->recv->state;
-    r->tf.a1 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQUIRE) | 1ull << v->vector;
-    r->tf.a0 = 0;
-    rs->blocked = 0;
-    r->block = B_NONE;
+    uintr_release_waiter(r, 1ull << v->vector);
     r->state = T_RUNNING;
     r->hart = (int32_t)c->hartid;
     if (unlikely(r->timeout_link.next != &r->timeout_link))

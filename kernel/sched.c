@@ -12,6 +12,7 @@
 struct cpu cpus[MAX_HARTS];
 static struct list timeouts = {&timeouts, &timeouts}; /* sorted by wake_at */
 static uint32_t online_mask;
+static uint64_t slice_ticks; /* SLICE_NS in ticks */
 
 uint32_t sched_online_mask(void)
 {
@@ -24,8 +25,8 @@ void sched_init_cpu(struct cpu *c)
         list_init(&c->rq.queue[p]);
     c->timer_armed = ~0ull;
     c->info = &info_page->hart[c->hartid];
-    c->online = true;
     online_mask |= 1u << c->hartid;
+    slice_ticks = platform_ns_to_ticks(SLICE_NS);
 }
 
 /* ---- run queues ------------------------------------------------------------ */
@@ -123,6 +124,14 @@ static void timeout_add(struct thread *t, uint64_t deadline)
     list_insert_after(pos, &t->timeout_link);
 }
 
+uint64_t sched_deadline(uint64_t ns)
+{
+    if (ns == CHIME_FOREVER)
+        return 0;
+    uint64_t now = platform_time_now(), ticks = platform_ns_to_ticks(ns);
+    return ticks > ~0ull - now - 1 ? ~0ull - 1 : now + ticks;
+}
+
 void sched_block(struct thread *t, int reason, uint64_t deadline)
 {
     t->state = T_BLOCKED;
@@ -206,7 +215,7 @@ static void switch_to(struct cpu *c, struct thread *t, bool new_slice)
     if (t->space != c->space)
         space_switch(c, t->space);
     if (new_slice)
-        c->slice_end = platform_time_now() + platform_ns_to_ticks(SLICE_NS);
+        c->slice_end = platform_time_now() + slice_ticks;
     info_set_running(c->info, t->id, t->space->id);
 }
 
@@ -216,12 +225,13 @@ void sched_switch_direct(struct cpu *c, struct thread *next)
     switch_to(c, next, false);
 }
 
-/* Take a ready thread that may run on c from the busiest other hart. */
+/* Take a ready thread that may run on c from another hart: the first found,
+ * highest priority first within each hart. */
 static struct thread *steal(struct cpu *c)
 {
     for (uint32_t h = 0; h < MAX_HARTS; h++) {
         struct cpu *o = &cpus[h];
-        if (o == c || !o->online || o->rq.count == 0)
+        if (o == c || !(online_mask >> h & 1) || o->rq.count == 0)
             continue;
         for (int p = NPRIO - 1; p >= 0; p--) {
             struct list *pos, *tmp;
@@ -258,10 +268,11 @@ static struct thread *sched_pick(struct cpu *c)
             best = rq_best(c);
         }
         if (prev && prev->state == T_RUNNING) {
-            bool expired = platform_time_now() >= c->slice_end;
+            uint64_t now = platform_time_now();
+            bool expired = now >= c->slice_end;
             if (best < prev->prio || (best == prev->prio && !expired)) {
                 if (expired)
-                    c->slice_end = platform_time_now() + platform_ns_to_ticks(SLICE_NS);
+                    c->slice_end = now + slice_ticks;
                 return prev;
             }
             /* Preempted by a higher priority: it resumes first at its level. */

@@ -12,6 +12,9 @@ void sched_init_cpu(struct cpu *c);
 /* Make t (not running, not queued) ready on a hart its affinity allows,
  * preempting or waking that hart if t should run there now. */
 void sched_make_ready(struct thread *t);
+/* The tick at which a wait of ns nanoseconds from now ends, for
+ * sched_block: 0 (no timeout) for CHIME_FOREVER, saturating far off. */
+uint64_t sched_deadline(uint64_t ns);
 /* Block the current thread (the caller then calls sched_return). deadline
  * is in ticks; 0 = no timeout. */
 void sched_block(struct thread *t, int reason, uint64_t deadline);

@@ -420,12 +420,7 @@ long sys_space_wait(struct trapframe *tf)
     uint64_t timeout = tf->a1;
     if (timeout == 0)
         return CHIME_ETIMEDOUT;
-    uint64_t deadline = 0;
-    if (timeout != CHIME_FOREVER) {
-        uint64_t now = platform_time_now(), ticks = platform_ns_to_ticks(timeout);
-        deadline = ticks > ~0ull - now - 1 ? ~0ull - 1 : now + ticks;
-    }
-    sched_block(cur, B_SPACE_WAIT, deadline);
+    sched_block(cur, B_SPACE_WAIT, sched_deadline(timeout));
     list_push_back(&s->waiters, &cur->link);
     sched_return();
 }

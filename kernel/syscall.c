@@ -14,19 +14,9 @@
 #include <chime/errno.h>
 #include <chime/syscall.h>
 
-static long sys_null(struct trapframe *tf)
-{
-    return 0;
-}
-
-static long sys_clock_get(struct trapframe *tf)
+long sys_clock_get(struct trapframe *tf)
 {
     return (long)platform_ticks_to_ns(platform_time_now() - info_page->boot_time);
-}
-
-static long sys_hart_self(struct trapframe *tf)
-{
-    return this_cpu()->hartid;
 }
 
 static long sys_debug_write(struct trapframe *tf)
@@ -87,10 +77,9 @@ static long sys_handle_info(struct trapframe *tf)
 }
 
 const syscall_fn syscall_table[SYS_COUNT] = {
-    [SYS_NULL] = sys_null,
+    /* SYS_NULL, SYS_CLOCK_GET and SYS_HART_SELF never get here: trap_user
+     * answers them without the kernel lock (platform/riscv/trap.c). */
     [SYS_DEBUG_WRITE] = sys_debug_write,
-    [SYS_CLOCK_GET] = sys_clock_get,
-    [SYS_HART_SELF] = sys_hart_self,
     [SYS_MEM_STATS] = sys_mem_stats,
     [SYS_POWEROFF] = sys_poweroff,
     [SYS_THREAD_CREATE] = sys_thread_create,
@@ -130,11 +119,6 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_IPC_LEND] = sys_ipc_lend,
     [SYS_IPC_UNLEND] = sys_ipc_unlend,
 };
-
-long syscall_lockless(uint64_t n, struct trapframe *tf)
-{
-    return syscall_table[n](tf);
-}
 
 void syscall_locked(struct trapframe *tf)
 {

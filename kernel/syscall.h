@@ -8,14 +8,14 @@
 
 typedef long (*syscall_fn)(struct trapframe *tf);
 
-/* SYS_NULL, SYS_HART_SELF and SYS_CLOCK_GET touch no shared state: the
- * trap path runs them without the kernel lock (syscall_lockless). */
 #include <chime/errno.h>
 #include <chime/syscall.h>
 
 extern const syscall_fn syscall_table[SYS_COUNT];
 
-long syscall_lockless(uint64_t n, struct trapframe *tf);
+/* SYS_CLOCK_GET, which trap_user runs without the kernel lock (as it does
+ * SYS_NULL and SYS_HART_SELF, inline): it touches no shared state. */
+long sys_clock_get(struct trapframe *tf);
 /* The general syscall path, kernel lock held: run the call in tf->a7, then
  * return to user mode (whichever thread should run). */
 __attribute__((__noreturn__)) void syscall_locked(struct trapframe *tf);

@@ -120,9 +120,7 @@ long sys_sleep(struct trapframe *tf)
     uint64_t ns = tf->a0;
     if (ns == 0)
         return 0;
-    uint64_t now = platform_time_now();
-    uint64_t ticks = platform_ns_to_ticks(ns);
-    sched_block(cur, B_SLEEP, ticks > ~0ull - now ? ~0ull - 1 : now + ticks);
+    sched_block(cur, B_SLEEP, sched_deadline(ns)); /* forever: no deadline at all */
     cur->tf.a0 = 0;
     sched_return();
 }

@@ -167,14 +167,9 @@ void uintr_deliver_check(struct thread *t)
 /* Block the current thread in a uintr wait with a timeout in ns. */
 static noreturn void wait_block(struct thread *cur, uint64_t timeout)
 {
-    uint64_t deadline = 0;
-    if (timeout != CHIME_FOREVER) {
-        uint64_t now = platform_time_now(), ticks = platform_ns_to_ticks(timeout);
-        deadline = ticks > ~0ull - now - 1 ? ~0ull - 1 : now + ticks;
-    }
     cur->recv->state->blocked = 1;
     cur->tf.a1 = 0;
-    sched_block(cur, B_UINTR, deadline);
+    sched_block(cur, B_UINTR, sched_deadline(timeout));
     sched_return();
 }
 
@@ -255,15 +250,11 @@ long sys_uipi_send(struct trapframe *tf)
      * the hart at once, the sender resumes first at its priority. */
     if (r->state == T_BLOCKED && r->block == B_UINTR && r->prio > cur->prio &&
         (!r->affinity || (r->affinity >> c->hartid & 1))) {
-        struct uintr_state *rs = r->recv->state;
-        r->tf.a1 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQ_REL) | 1ull << v->vector;
-        r->tf.a0 = 0;
-        rs->blocked = 0;
-        r->block = B_NONE;
+        uintr_release_waiter(r, 1ull << v->vector);
         cur->tf.a0 = 0;
         sched_requeue_front(c, cur);
         sched_switch_direct(c, r);
-        sched_return_fast(c, r); /* its pending bits are all in a0: nothing to deliver */
+        sched_return_fast(c, r); /* its pending bits are all in a1: nothing to deliver */
     }
     uintr_post(r, 1ull << v->vector);
     return 0;

@@ -42,6 +42,18 @@ void uintr_sender_remove(struct space *s, int index);
 /* OR bits into t's pending word and make t notice (wake, IPI or nothing). */
 void uintr_post(struct thread *t, uint64_t bits);
 
+/* End the uintr wait of r (T_BLOCKED, B_UINTR): its wait returns 0 with all
+ * its pending bits and bit in a1. Only stores besides the swap, so the
+ * fastpath can use it past its point of no return; the caller makes r run. */
+static inline void uintr_release_waiter(struct thread *r, uint64_t bit)
+{
+    struct uintr_state *rs = r->recv->state;
+    r->tf.a1 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQUIRE) | bit;
+    r->tf.a0 = 0;
+    rs->blocked = 0;
+    r->block = B_NONE;
+}
+
 void uintr_deliver_check(struct thread *t); /* on the way to user mode */
 void uintr_wait_done(struct thread *t);     /* t leaves a uintr wait */
 void uintr_thread_exit(struct thread *t);

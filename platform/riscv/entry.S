@@ -41,16 +41,20 @@ secondary_entry:
     enter_high secondary_high
 
     .section .text
-boot_high:
+/* gp, and this hart's stack: __stack_top - hartid (a0) * STACK_SIZE. */
+.macro hart_stack
     .option push
     .option norelax
     la      gp, __global_pointer$
     .option pop
-    /* per-hart stack: __stack_top - hartid * STACK_SIZE */
     la      sp, __stack_top
     li      t0, STACK_SIZE
     mul     t0, t0, a0
     sub     sp, sp, t0
+.endm
+
+boot_high:
+    hart_stack
     la      t0, __bss_start
     la      t1, __bss_end
 2:  bgeu    t0, t1, 3f
@@ -65,14 +69,7 @@ boot_high:
     j       4b
 
 secondary_high:
-    .option push
-    .option norelax
-    la      gp, __global_pointer$
-    .option pop
-    la      sp, __stack_top
-    li      t0, STACK_SIZE
-    mul     t0, t0, a0
-    sub     sp, sp, t0
+    hart_stack
     la      t0, trap_vector
     csrw    stvec, t0
     mv      s0, zero

@@ -55,7 +55,7 @@ static noreturn __attribute__((noinline)) void trap_user_slow(struct trapframe *
 
 static noreturn __attribute__((noinline)) void trap_clock_get(struct trapframe *tf)
 {
-    tf->a0 = (uint64_t)syscall_lockless(tf->a7, tf);
+    tf->a0 = (uint64_t)sys_clock_get(tf);
     trap_return(tf);
 }
 
