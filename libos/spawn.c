@@ -120,49 +120,35 @@ int chime_spawnattr_grant(posix_spawnattr_t *attr, int handle, uint32_t rights, 
     return 0;
 }
 
-/* Grant attr's handles into space and add "NAME=<its number there>" for each
- * to envp. Returns the new environment (malloc'd, strings included) or NULL
- * with *err set; *r gets a syscall's failure. */
-static char **grants_apply(long space, const struct __posix_spawnattr *a, char *const envp[],
-                           long *r, int *err)
+/* Grant attr's handles into space; *env gets envp plus "NAME=<its number
+ * there>" for each, in one malloc'd block (pointers, then the new strings)
+ * for the caller to free. Returns 0 or a negative CHIME_E* code. */
+static long grants_apply(long space, const struct __posix_spawnattr *a, char *const envp[],
+                         char ***env)
 {
+    enum { ROOM = CHIME_SPAWN_GRANT_NAME + 16 };
     size_t n = 0;
     while (envp != NULL && envp[n] != NULL)
         n++;
-    char **env = calloc(n + (size_t)a->ngrants + 1, sizeof(char *));
-    char *strings = malloc((size_t)a->ngrants * (CHIME_SPAWN_GRANT_NAME + 16));
-    if (env == NULL || strings == NULL) {
-        free(env);
-        free(strings);
-        *err = ENOMEM;
-        return NULL;
-    }
+    size_t vec = (n + (size_t)a->ngrants + 1) * sizeof(char *);
+    char **e = malloc(vec + (size_t)a->ngrants * ROOM);
+    if (e == NULL)
+        return CHIME_ENOMEM;
+    char *strings = (char *)e + vec;
     for (size_t i = 0; i < n; i++)
-        env[i] = envp[i];
+        e[i] = envp[i];
     for (int i = 0; i < a->ngrants; i++) {
-        *r = syscall3(SYS_SPACE_GRANT, space, a->grant[i].handle, a->grant[i].rights);
-        if (*r < 0) {
-            free(env);
-            free(strings);
-            return NULL;
+        long h = syscall3(SYS_SPACE_GRANT, space, a->grant[i].handle, a->grant[i].rights);
+        if (h < 0) {
+            free(e);
+            return h;
         }
-        char *s = strings + (size_t)i * (CHIME_SPAWN_GRANT_NAME + 16);
-        snprintf(s, CHIME_SPAWN_GRANT_NAME + 16, "%s=%ld", a->grant[i].name, *r);
-        env[n + (size_t)i] = s;
+        e[n + (size_t)i] = strings + (size_t)i * ROOM;
+        snprintf(e[n + (size_t)i], ROOM, "%s=%ld", a->grant[i].name, h);
     }
-    /* env[n] is the start of `strings`: grants_free frees both blocks. */
-    env[n + (size_t)a->ngrants] = NULL;
-    return env;
-}
-
-static void grants_free(char **env, const struct __posix_spawnattr *a, char *const envp[])
-{
-    size_t n = 0;
-    while (envp != NULL && envp[n] != NULL)
-        n++;
-    if (a->ngrants)
-        free(env[n]);
-    free(env);
+    e[n + (size_t)a->ngrants] = NULL;
+    *env = e;
+    return 0;
 }
 
 /* Children share no file descriptors yet, so file actions are accepted and
@@ -360,12 +346,12 @@ static long child_build(long space, const struct elf_image *img, const char *elf
         child_archive = (int)r;
     }
     if (attr != NULL && *attr != NULL && (*attr)->ngrants > 0) {
-        r = 0;
-        char **env = grants_apply(space, *attr, envp, &r, err);
-        if (env == NULL)
-            return r < 0 ? r : CHIME_ENOMEM;
+        char **env;
+        r = grants_apply(space, *attr, envp, &env);
+        if (r < 0)
+            return r;
         block = args_build(argv, env, child_archive, &size, err);
-        grants_free(env, *attr, envp);
+        free(env);
     } else {
         block = args_build(argv, envp, child_archive, &size, err);
     }
