@@ -1,16 +1,20 @@
 /* The IPC fastpath: uintr_send_wait to a receiver blocked in a uintr wait
  * that may run on this hart now (DESIGN §7), seL4-style.
  *
- * trap_entry.S comes here straight from the trap vector, having saved only
- * what a function call preserves plus a0, a1, a7 (the syscall clobbers the
- * rest, see SYS_UINTR_SEND_WAIT), with pc already past the ecall.
+ * trap_entry.S comes here straight from the trap vector with the user's a0
+ * (sender index) and a1 (timeout) still in registers, having saved only what
+ * a function call preserves (the syscall clobbers the rest, see
+ * SYS_UINTR_SEND_WAIT) and pc past the ecall. sp is still the user's: this
+ * function has no stack frame and touches no stack, and every exit is a tail
+ * call. The slow exits go through fastpath_slow (trap_entry.S), which loads
+ * the kernel stack; they first store a0, a1 and a7 into tf, which the entry
+ * did not, so the general path sees an ordinary syscall.
  *
- * Cheap guards first, each falling back to the general path with the kernel
- * lock held; then a point of no return after which there are only stores;
- * then a direct switch to the receiver with no scheduler pass and no timer
- * or delivery work: all the receiver's pending bits leave in its a1, and the
- * time slice carries over to it. Every exit is a tail call, so the function
- * needs no stack frame. */
+ * Cheap guards first; then a point of no return after which there are only
+ * stores; then a direct switch to the receiver with no scheduler pass and no
+ * timer or delivery work: all the receiver's pending bits leave in its a1,
+ * and the time slice carries over to it. Built with -mno-relax, so no access
+ * goes through gp, which still holds the user's value. */
 #include "fastpath.h"
 #include "cpu.h"
 #include "info.h"
@@ -22,53 +26,72 @@
 #include "uintr.h"
 #include <chime/syscall.h>
 
-/* The same symbols declared as returning, so calls in tail position compile
- * to jumps. */
+/* trap_return without the noreturn attribute, so the call in tail position
+ * compiles to a jump. */
 void fastpath_trap_return(struct trapframe *tf) __asm__("trap_return");
-void fastpath_fallback(struct trapframe *tf) __asm__("syscall_locked");
 
-/* Contended lock: wait for our ticket, then take the general path. */
-static __attribute__((noinline)) void fastpath_contended(struct trapframe *tf, uint32_t ticket)
+/* trap_entry.S: load the kernel stack and gp, then continue in fn(tf, ticket). */
+void fastpath_slow(struct trapframe *tf, uint32_t ticket,
+                   void (*fn)(struct trapframe *, uint32_t)) __asm__("fastpath_slow");
+
+static void general(struct trapframe *tf, uint32_t ticket)
+{
+    syscall_locked(tf);
+}
+
+static void contended(struct trapframe *tf, uint32_t ticket)
 {
     kernel_lock_wait(ticket);
     syscall_locked(tf);
 }
 
-__attribute__((optimize("omit-frame-pointer"))) void fastpath_send_wait(struct trapframe *tf)
+/* Leave for the general path, the lock held (fn = general) or being waited
+ * for (fn = contended). */
+static inline void leave(struct trapframe *tf, uint64_t index, uint64_t timeout, uint32_t ticket,
+                         void (*fn)(struct trapframe *, uint32_t))
+{
+    tf->a0 = index;
+    tf->a1 = timeout;
+    tf->a7 = SYS_UINTR_SEND_WAIT;
+    fastpath_slow(tf, ticket, fn);
+}
+
+__attribute__((optimize("omit-frame-pointer"))) void
+fastpath_send_wait(uint64_t index, uint64_t timeout, struct trapframe *tf)
 {
     struct cpu *c = this_cpu();
-    uint32_t ticket = __atomic_fetch_add(&big_lock.next, 1, __ATOMIC_ACQUIRE);
-    if (unlikely(__atomic_load_n(&big_lock.serving, __ATOMIC_ACQUIRE) != ticket))
-        return fastpath_contended(tf, ticket);
+    struct ticket_lock *lock = &big_lock;
+    __asm__("" : "+r"(lock)); /* one address for both words */
+    uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_ACQUIRE);
+    if (unlikely(__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket))
+        return leave(tf, index, timeout, ticket, contended);
 
-    struct thread *cur = c->current;
-    struct sender_table *senders = cur->space->senders;
-    uint64_t index = tf->a0;
-    if (unlikely(index >= CHIME_UINTR_MAX_SENDERS || !senders || tf->a1 != CHIME_FOREVER))
-        return fastpath_fallback(tf);
+    struct space *from = c->space;
+    struct sender_table *senders = from->senders;
+    if (unlikely(index >= CHIME_UINTR_MAX_SENDERS || timeout != CHIME_FOREVER || !senders))
+        return leave(tf, index, timeout, ticket, general);
     struct vector *v = senders->entry[index];
     if (unlikely(!v))
-        return fastpath_fallback(tf);
-    struct thread *r = v->recv;
-    struct receiver *me = cur->recv;
-    if (unlikely(!r || !me || r->state != T_BLOCKED || r->block != B_UINTR))
-        return fastpath_fallback(tf);
-    if (unlikely(me->state->pending || (r->affinity && !(r->affinity >> c->hartid & 1)) ||
-                 !sched_may_run_now(c, r->prio)))
-        return fastpath_fallback(tf);
-    struct space *from = c->space, *to = r->space;
+        return leave(tf, index, timeout, ticket, general);
+    struct thread *r = v->recv, *cur = c->current;
+    struct uintr_state *me = cur->ustate;
+    /* (A blocked uintr waiter is a receiver: r->ustate is set.) */
+    if (unlikely(!r || !me || r->state != T_BLOCKED || r->block != B_UINTR || me->pending))
+        return leave(tf, index, timeout, ticket, general);
     uint32_t bit = 1u << c->hartid;
+    struct space *to = r->space;
     /* (A dying sender's space is never S_ALIVE: this guard covers it.) */
-    if (unlikely(from->state != S_ALIVE || (to != from && (to->stale_harts & bit))))
-        return fastpath_fallback(tf);
+    if (unlikely(!(r->affinity & bit) || !sched_may_run_now(c, r->prio) || from->state != S_ALIVE ||
+                 (to != from && (to->stale_harts & bit))))
+        return leave(tf, index, timeout, ticket, general);
 
     /* Point of no return: only stores from here on. */
-    uintr_release_waiter(r, 1ull << v->vector);
+    uintr_release_waiter(r, v->bit);
     r->state = T_RUNNING;
     r->hart = (int32_t)c->hartid;
     if (unlikely(r->timeout_link.next != &r->timeout_link))
         list_remove(&r->timeout_link);
-    me->state->blocked = 1;
+    me->blocked = 1;
     cur->state = T_BLOCKED;
     cur->block = B_UINTR;
     c->current = r;
@@ -80,6 +103,6 @@ __attribute__((optimize("omit-frame-pointer"))) void fastpath_send_wait(struct t
     }
     info_set_running(c->info, r->id, to->id);
     c->tf = &r->tf;
-    kernel_unlock();
+    __atomic_store_n(&lock->serving, ticket + 1, __ATOMIC_RELEASE);
     return fastpath_trap_return(&r->tf);
 }

@@ -80,7 +80,7 @@ static int ctl_push(struct service *svc, const struct ipc_ctl_event *ev)
     svc->ctl->event[svc->ctl_tail % IPC_CTL_EVENTS] = *ev;
     __atomic_store_n(&svc->ctl->tail.value, ++svc->ctl_tail, __ATOMIC_RELEASE);
     if (svc->vec->recv)
-        uintr_post(svc->vec->recv, 1ull << svc->vec->vector);
+        uintr_post(svc->vec->recv, svc->vec->bit);
     return 0;
 }
 
@@ -298,9 +298,9 @@ static void conn_close_side(struct conn *c, int side)
     if (side == CONN_CLIENT && c->space[CONN_SERVER]) {
         struct ipc_ctl_event ev = {.type = IPC_CTL_DISCONNECT, .conn = c->end[CONN_SERVER].handle};
         if (ctl_push(c->svc, &ev) < 0 && c->svc && c->svc->vec->recv)
-            uintr_post(c->svc->vec->recv, 1ull << c->svc->vec->vector);
+            uintr_post(c->svc->vec->recv, c->svc->vec->bit);
     } else if (side == CONN_SERVER && c->space[CONN_CLIENT] && c->client_vec->recv) {
-        uintr_post(c->client_vec->recv, 1ull << c->client_vec->vector);
+        uintr_post(c->client_vec->recv, c->client_vec->bit);
     }
 }
 

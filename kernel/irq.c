@@ -64,7 +64,7 @@ void irq_handle(struct cpu *c)
         if (l && l->vec && l->vec->recv) {
             irq_enable(irq, 0);
             l->masked = true;
-            uintr_post(l->vec->recv, 1ull << l->vec->vector);
+            uintr_post(l->vec->recv, l->vec->bit);
         } else {
             platform_plic_enable(irq, c->hartid, 0); /* nobody wants it */
         }

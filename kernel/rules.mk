@@ -10,6 +10,9 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_SRCS)) \
                $(patsubst %.S,$(BUILD)/k/%.o,$(KERNEL_ASM))
 K_CFLAGS    := $(T_CFLAGS) -Ikernel -Iplatform/riscv -ffreestanding -fno-builtin-printf
 
+# The IPC fastpath runs with the user's gp still loaded (fastpath.c).
+$(BUILD)/k/kernel/fastpath.o: K_CFLAGS += -mno-relax
+
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC_T) $(K_CFLAGS) $(DEPFLAGS) -c -o $@ $<

@@ -76,7 +76,7 @@ static uint32_t hart_load(const struct cpu *c)
  * hart is less loaded, else the least loaded allowed hart. */
 static struct cpu *pick_hart(const struct thread *t)
 {
-    uint32_t mask = t->affinity ? (t->affinity & online_mask) : online_mask;
+    uint32_t mask = t->affinity & online_mask;
     if (!mask)
         mask = online_mask;
     struct cpu *best = NULL;
@@ -238,7 +238,7 @@ static struct thread *steal(struct cpu *c)
             list_for_each_safe(pos, tmp, &o->rq.queue[p])
             {
                 struct thread *t = container_of(pos, struct thread, link);
-                if (!t->affinity || (t->affinity >> c->hartid & 1)) {
+                if (t->affinity >> c->hartid & 1) {
                     rq_remove(o, t);
                     return t;
                 }
@@ -260,8 +260,7 @@ static struct thread *sched_pick(struct cpu *c)
             prev = NULL;
         }
         int best = rq_best(c);
-        if (prev && prev->state == T_RUNNING && prev->affinity &&
-            !(prev->affinity >> c->hartid & 1)) {
+        if (prev && prev->state == T_RUNNING && !(prev->affinity >> c->hartid & 1)) {
             c->current = NULL; /* its affinity moved it away */
             sched_make_ready(prev);
             prev = NULL;

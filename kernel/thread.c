@@ -26,7 +26,7 @@ struct thread *thread_create(struct space *s, uint64_t pc, uint64_t sp, uint64_t
     t->tf.a0 = arg;
     t->tf.tp = tp;
     t->prio = CHIME_PRIO_DEFAULT;
-    t->affinity = affinity;
+    t->affinity = affinity ? affinity : THREAD_ANY_HART;
     t->hart = -1;
     list_init(&t->link);
     list_init(&t->timeout_link);
@@ -158,7 +158,7 @@ long sys_thread_affinity(struct trapframe *tf)
         return CHIME_EINVAL;
     if (t->state == T_DEAD)
         return CHIME_ESRCH;
-    t->affinity = mask;
+    t->affinity = mask ? mask : THREAD_ANY_HART;
     if (t->state == T_READY) {
         sched_unlink(t);
         sched_make_ready(t);

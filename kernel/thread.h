@@ -23,25 +23,30 @@ enum block_reason {
     B_SPACE_WAIT, /* SYS_SPACE_WAIT: on the space's waiter list */
 };
 
+/* Affinity mask of a thread that may run anywhere (0 from user space). */
+#define THREAD_ANY_HART 0xffffffffu
+
 struct space;
 struct receiver;
+struct uintr_state;
 
 struct thread {
     struct kobj obj;
     struct trapframe tf;
-    uint64_t id;              /* kernel-wide, never reused */
-    struct space *space;      /* holds a reference */
-    uint8_t state;            /* enum thread_state */
-    uint8_t block;            /* enum block_reason while T_BLOCKED */
-    uint8_t prio;             /* 0 .. CHIME_PRIO_MAX, higher first */
-    bool dying;               /* killed while running on some hart */
-    int32_t hart;             /* hart it runs on, is queued on, or last ran on */
-    uint32_t affinity;        /* mask of harts it may run on; 0 = any */
-    uint64_t wake_at;         /* timeout deadline (ticks) while on the timeout list */
-    struct list link;         /* run queue, or the wait list of what it waits for */
-    struct list timeout_link; /* global timeout list (sched.c) */
-    struct list space_link;   /* its space's thread list */
-    struct receiver *recv;    /* uintr receiver state, NULL if none */
+    uint64_t id;                /* kernel-wide, never reused */
+    struct space *space;        /* holds a reference */
+    uint8_t state;              /* enum thread_state */
+    uint8_t block;              /* enum block_reason while T_BLOCKED */
+    uint8_t prio;               /* 0 .. CHIME_PRIO_MAX, higher first */
+    bool dying;                 /* killed while running on some hart */
+    int32_t hart;               /* hart it runs on, is queued on, or last ran on */
+    uint32_t affinity;          /* mask of harts it may run on (all bits: any) */
+    uint64_t wake_at;           /* timeout deadline (ticks) while on the timeout list */
+    struct list link;           /* run queue, or the wait list of what it waits for */
+    struct list timeout_link;   /* global timeout list (sched.c) */
+    struct list space_link;     /* its space's thread list */
+    struct receiver *recv;      /* uintr receiver state, NULL if none */
+    struct uintr_state *ustate; /* recv->state, one load closer (fastpath) */
 };
 
 /* New thread in space s, ready to run at pc. NULL if out of memory. */

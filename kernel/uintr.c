@@ -33,6 +33,7 @@ struct receiver *uintr_receiver_get(struct thread *t)
     r->state = phys_to_virt(r->state_pa);
     r->state->enabled = 1;
     t->recv = r;
+    t->ustate = r->state;
     return r;
 }
 
@@ -48,7 +49,7 @@ struct vector *uintr_vector_get(struct thread *t, unsigned v)
         return NULL;
     kobj_init(&vec->obj, CHIME_OBJ_VECTOR); /* this reference: the receiver's */
     vec->recv = t;
-    vec->vector = (uint8_t)v;
+    vec->bit = 1ull << v;
     r->vec[v] = vec;
     return vec;
 }
@@ -64,6 +65,7 @@ void uintr_thread_exit(struct thread *t)
     if (!r)
         return;
     t->recv = NULL;
+    t->ustate = NULL;
     for (int v = 0; v < CHIME_UINTR_VECTORS; v++) {
         if (r->vec[v]) {
             r->vec[v]->recv = NULL;
@@ -249,14 +251,14 @@ long sys_uipi_send(struct trapframe *tf)
     /* A blocked receiver of higher priority that may run here: hand over
      * the hart at once, the sender resumes first at its priority. */
     if (r->state == T_BLOCKED && r->block == B_UINTR && r->prio > cur->prio &&
-        (!r->affinity || (r->affinity >> c->hartid & 1))) {
-        uintr_release_waiter(r, 1ull << v->vector);
+        (r->affinity >> c->hartid & 1)) {
+        uintr_release_waiter(r, v->bit);
         cur->tf.a0 = 0;
         sched_requeue_front(c, cur);
         sched_switch_direct(c, r);
         sched_return_fast(c, r); /* its pending bits are all in a1: nothing to deliver */
     }
-    uintr_post(r, 1ull << v->vector);
+    uintr_post(r, v->bit);
     return 0;
 }
 
@@ -286,7 +288,7 @@ long sys_uintr_send_wait(struct trapframe *tf)
     struct thread *r = v->recv;
     if (unlikely(!r))
         return CHIME_EPIPE;
-    uintr_post(r, 1ull << v->vector);
+    uintr_post(r, v->bit);
     struct receiver *mine = uintr_receiver_get(cur);
     if (!mine)
         return CHIME_ENOMEM;

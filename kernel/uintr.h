@@ -15,7 +15,7 @@
 struct vector {
     struct kobj obj;
     struct thread *recv; /* NULL once the receiver thread has ended */
-    uint8_t vector;
+    uint64_t bit;        /* 1 << its vector number */
 };
 
 struct receiver {
@@ -47,7 +47,7 @@ void uintr_post(struct thread *t, uint64_t bits);
  * fastpath can use it past its point of no return; the caller makes r run. */
 static inline void uintr_release_waiter(struct thread *r, uint64_t bit)
 {
-    struct uintr_state *rs = r->recv->state;
+    struct uintr_state *rs = r->ustate;
     r->tf.a1 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQUIRE) | bit;
     r->tf.a0 = 0;
     rs->blocked = 0;

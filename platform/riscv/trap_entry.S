@@ -20,16 +20,13 @@ trap_vector:
     beqz    tp, kernel_trap
     sd      t0, CPU_SCRATCH(tp)
     ld      t0, CPU_TF(tp)
-    /* What every entry saves: what a call preserves, and a0, a1, a7. */
+    /* What every entry saves first: what a call preserves. Once saved, the
+     * s registers are free to use as scratch. */
     sd      ra, 0(t0)
     sd      sp, 8(t0)
     sd      gp, 16(t0)
-    sd      t1, 40(t0)
     sd      s0, 56(t0)
     sd      s1, 64(t0)
-    sd      a0, 72(t0)
-    sd      a1, 80(t0)
-    sd      a7, 128(t0)
     sd      s2, 136(t0)
     sd      s3, 144(t0)
     sd      s4, 152(t0)
@@ -40,39 +37,36 @@ trap_vector:
     sd      s9, 192(t0)
     sd      s10, 200(t0)
     sd      s11, 208(t0)
-    /* uintr_send_wait clobbers the temporaries (syscall.h): take the
-     * fastpath without saving them. */
-    csrr    t1, scause
-    addi    t1, t1, -8          /* EXC_ECALL_U */
-    bnez    t1, 1f
-    addi    t1, a7, -47         /* SYS_UINTR_SEND_WAIT */
-    bnez    t1, 1f
-    csrrw   t1, sscratch, zero
-    sd      t1, TF_TP(t0)
-    csrr    t1, sepc
-    addi    t1, t1, 4
-    sd      t1, TF_PC(t0)
-    ld      sp, CPU_KSTACK(tp)
-    .option push
-    .option norelax
-    la      gp, __global_pointer$
-    .option pop
-    mv      a0, t0
+    csrrw   s1, sscratch, zero
+    sd      s1, TF_TP(t0)
+    /* uintr_send_wait clobbers the other registers (syscall.h): take the
+     * fastpath without saving them, index and timeout still in a0, a1. */
+    csrr    s0, scause
+    addi    s0, s0, -8          /* EXC_ECALL_U */
+    bnez    s0, 1f
+    addi    s0, a7, -47         /* SYS_UINTR_SEND_WAIT */
+    bnez    s0, 1f
+    csrr    s0, sepc
+    addi    s0, s0, 4
+    sd      s0, TF_PC(t0)
+    mv      a2, t0
     tail    fastpath_send_wait
-1:  sd      t2, 48(t0)
+1:  sd      t1, 40(t0)
+    sd      t2, 48(t0)
+    sd      a0, 72(t0)
+    sd      a1, 80(t0)
     sd      a2, 88(t0)
     sd      a3, 96(t0)
     sd      a4, 104(t0)
     sd      a5, 112(t0)
     sd      a6, 120(t0)
+    sd      a7, 128(t0)
     sd      t3, 216(t0)
     sd      t4, 224(t0)
     sd      t5, 232(t0)
     sd      t6, 240(t0)
     ld      t1, CPU_SCRATCH(tp)
     sd      t1, TF_T0(t0)
-    csrrw   t1, sscratch, zero
-    sd      t1, TF_TP(t0)
     csrr    t1, sepc
     sd      t1, TF_PC(t0)
     ld      sp, CPU_KSTACK(tp)
@@ -82,6 +76,18 @@ trap_vector:
     .option pop
     mv      a0, t0
     tail    trap_user
+
+/* void fastpath_slow(struct trapframe *tf, uint32_t ticket, fn) -- noreturn.
+ * The fastpath's way out to the general path: it ran on the user's sp and
+ * gp; continue in fn(tf, ticket) on this hart's kernel stack. */
+    .globl fastpath_slow
+fastpath_slow:
+    ld      sp, CPU_KSTACK(tp)
+    .option push
+    .option norelax
+    la      gp, __global_pointer$
+    .option pop
+    jr      a2
 
 kernel_trap:
     csrrw   tp, sscratch, tp    /* tp = kernel tp again, sscratch = 0 */
