@@ -25,11 +25,10 @@ struct runqueue {
 
 struct cpu {
     uint64_t scratch;     /* CPU_SCRATCH: trap.S temporary */
-    struct trapframe *tf; /* CPU_TF: trapframe of `current` */
+    struct thread *current; /* CPU_CURRENT: NULL while idle; its trapframe is first */
     uint64_t kstack_top;  /* CPU_KSTACK */
     uint32_t hartid;
     bool need_resched;      /* a higher-priority thread became ready here */
-    struct thread *current; /* NULL while idle */
     struct space *space;    /* address space loaded in satp (NULL: kernel) */
     struct runqueue rq;
     uint64_t slice_end;              /* time-slice deadline of `current`, ticks */
@@ -39,7 +38,7 @@ struct cpu {
 };
 
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu scratch");
-_Static_assert(offsetof(struct cpu, tf) == CPU_TF, "cpu tf");
+_Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "cpu current");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu kstack");
 
 extern struct cpu cpus[MAX_HARTS];

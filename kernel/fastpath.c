@@ -31,15 +31,15 @@
 void fastpath_trap_return(struct trapframe *tf) __asm__("trap_return");
 
 /* trap_entry.S: load the kernel stack and gp, then continue in fn(tf, ticket). */
-void fastpath_slow(struct trapframe *tf, uint32_t ticket,
-                   void (*fn)(struct trapframe *, uint32_t)) __asm__("fastpath_slow");
+void fastpath_slow(struct trapframe *tf, uint64_t ticket,
+                   void (*fn)(struct trapframe *, uint64_t)) __asm__("fastpath_slow");
 
-static void general(struct trapframe *tf, uint32_t ticket)
+static void general(struct trapframe *tf, uint64_t ticket)
 {
     syscall_locked(tf);
 }
 
-static void contended(struct trapframe *tf, uint32_t ticket)
+static void contended(struct trapframe *tf, uint64_t ticket)
 {
     kernel_lock_wait(ticket);
     syscall_locked(tf);
@@ -47,8 +47,8 @@ static void contended(struct trapframe *tf, uint32_t ticket)
 
 /* Leave for the general path, the lock held (fn = general) or being waited
  * for (fn = contended). */
-static inline void leave(struct trapframe *tf, uint64_t index, uint64_t timeout, uint32_t ticket,
-                         void (*fn)(struct trapframe *, uint32_t))
+static inline void leave(struct trapframe *tf, uint64_t index, uint64_t timeout, uint64_t ticket,
+                         void (*fn)(struct trapframe *, uint64_t))
 {
     tf->a0 = index;
     tf->a1 = timeout;
@@ -62,7 +62,7 @@ fastpath_send_wait(uint64_t index, uint64_t timeout, struct trapframe *tf)
     struct cpu *c = this_cpu();
     struct ticket_lock *lock = &big_lock;
     __asm__("" : "+r"(lock)); /* one address for both words */
-    uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_ACQUIRE);
+    uint64_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_ACQUIRE);
     if (unlikely(__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket))
         return leave(tf, index, timeout, ticket, contended);
 
@@ -102,7 +102,6 @@ fastpath_send_wait(uint64_t index, uint64_t timeout, struct trapframe *tf)
         platform_set_satp(to->satp);
     }
     info_set_running(c->info, r->id, to->id);
-    c->tf = &r->tf;
     __atomic_store_n(&lock->serving, ticket + 1, __ATOMIC_RELEASE);
     return fastpath_trap_return(&r->tf);
 }

@@ -4,7 +4,7 @@
 
 struct ticket_lock big_lock;
 
-void kernel_lock_wait(uint32_t ticket)
+void kernel_lock_wait(uint64_t ticket)
 {
     struct cpu *c = this_cpu();
     while (__atomic_load_n(&big_lock.serving, __ATOMIC_ACQUIRE) != ticket)

@@ -11,18 +11,20 @@
 
 #include "lib.h"
 
+/* Both words are 64-bit: the fastpath compares them without sign
+ * extension. */
 struct ticket_lock {
-    volatile uint32_t next;
-    volatile uint32_t serving;
+    volatile uint64_t next;
+    volatile uint64_t serving;
 };
 
 extern struct ticket_lock big_lock;
 
-void kernel_lock_wait(uint32_t ticket); /* lock.c: the contended path */
+void kernel_lock_wait(uint64_t ticket); /* lock.c: the contended path */
 
 static inline void kernel_lock(void)
 {
-    uint32_t ticket = __atomic_fetch_add(&big_lock.next, 1, __ATOMIC_ACQUIRE);
+    uint64_t ticket = __atomic_fetch_add(&big_lock.next, 1, __ATOMIC_ACQUIRE);
     if (unlikely(__atomic_load_n(&big_lock.serving, __ATOMIC_ACQUIRE) != ticket))
         kernel_lock_wait(ticket);
 }

@@ -308,7 +308,6 @@ void sched_return(void)
     if (unlikely(t->recv != NULL))
         uintr_deliver_check(t);
     timer_program(c);
-    c->tf = &t->tf;
     kernel_unlock();
     trap_return(&t->tf);
 }

@@ -53,7 +53,6 @@ uint32_t sched_online_mask(void);
 
 static inline noreturn void sched_return_fast(struct cpu *c, struct thread *t)
 {
-    c->tf = &t->tf;
     kernel_unlock();
     trap_return(&t->tf);
 }

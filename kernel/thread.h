@@ -31,8 +31,8 @@ struct receiver;
 struct uintr_state;
 
 struct thread {
+    struct trapframe tf; /* first: the trap entry finds it as cpu->current */
     struct kobj obj;
-    struct trapframe tf;
     uint64_t id;                /* kernel-wide, never reused */
     struct space *space;        /* holds a reference */
     uint8_t state;              /* enum thread_state */
@@ -48,6 +48,8 @@ struct thread {
     struct receiver *recv;      /* uintr receiver state, NULL if none */
     struct uintr_state *ustate; /* recv->state, one load closer (fastpath) */
 };
+
+_Static_assert(offsetof(struct thread, tf) == 0, "trapframe first");
 
 /* New thread in space s, ready to run at pc. NULL if out of memory. */
 struct thread *thread_create(struct space *s, uint64_t pc, uint64_t sp, uint64_t arg, uint64_t tp,

@@ -3,7 +3,7 @@
 #define PLATFORM_CPU_ASM_H
 
 #define CPU_SCRATCH 0  /* one register's worth of room during trap entry */
-#define CPU_TF      8  /* struct trapframe * of the thread running in U-mode */
+#define CPU_CURRENT 8  /* struct thread * running in U-mode; its trapframe is first */
 #define CPU_KSTACK  16 /* top of this hart's kernel stack */
 
 #endif

@@ -19,7 +19,7 @@ trap_vector:
     csrrw   tp, sscratch, tp
     beqz    tp, kernel_trap
     sd      t0, CPU_SCRATCH(tp)
-    ld      t0, CPU_TF(tp)
+    ld      t0, CPU_CURRENT(tp)
     /* What every entry saves first: what a call preserves. Once saved, the
      * s registers are free to use as scratch. */
     sd      ra, 0(t0)
@@ -77,7 +77,7 @@ trap_vector:
     mv      a0, t0
     tail    trap_user
 
-/* void fastpath_slow(struct trapframe *tf, uint32_t ticket, fn) -- noreturn.
+/* void fastpath_slow(struct trapframe *tf, uint64_t ticket, fn) -- noreturn.
  * The fastpath's way out to the general path: it ran on the user's sp and
  * gp; continue in fn(tf, ticket) on this hart's kernel stack. */
     .globl fastpath_slow
