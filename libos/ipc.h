@@ -71,11 +71,12 @@ struct ipc_conn {
     int32_t send_index;     /* our sender index for the service vector */
     int32_t handle;         /* connection handle */
     uint32_t vector;        /* our completion vector */
-    uint32_t sync_seq;      /* tag of the last synchronous call */
-    uint32_t inflight;      /* requests pushed, completion not yet popped */
-    uint32_t async;         /* of which asynchronous (tags in use) */
-    uint64_t poll_ticks;    /* rdtime ticks to poll before sleeping */
-    uint8_t *data;          /* the data area */
+    uint32_t pad;
+    uint64_t others;     /* ~(1 << vector): bits a call gives back */
+    uint32_t inflight;   /* requests pushed, completion not yet popped */
+    uint32_t async;      /* of which asynchronous (tags in use) */
+    uint64_t poll_ticks; /* rdtime ticks to poll before sleeping */
+    uint8_t *data;       /* the data area */
     uint64_t data_size;
     uint64_t size;           /* whole buffer */
     uint64_t dropped;        /* completions with unknown tags (ignored) */

@@ -105,6 +105,7 @@ long ipc_connect(struct ipc_conn **out, const char *name, size_t size, unsigned 
     c->send_index = info.send_index;
     c->handle = (int32_t)h;
     c->vector = vector;
+    c->others = ~(1ull << vector);
     c->poll_ticks = default_poll_ticks(flags);
     c->next = thread_conns;
     /* c is complete before the handler can find it through the list. */
@@ -255,6 +256,13 @@ static long call_fail(struct ipc_slot *reply, long err)
 /* Give back what a wait took beyond this call's own bit (see give_back). */
 static inline void give_back(const struct ipc_conn *c, uint64_t bits);
 
+/* The tag of a synchronous request: its position in the request ring, so
+ * a late or repeated reply to an earlier call never matches a later one. */
+static inline uint32_t sync_tag(const struct ipc_conn *c)
+{
+    return RING_TAG_SYNC | (c->req.next & ~RING_TAG_SYNC);
+}
+
 /* Wait for the completion of the synchronous request tagged tag, which is in
  * flight (counted in c->inflight). Notifies the server first when notify is
  * set. Runs other completions' callbacks on the way. Returns the reply's
@@ -331,7 +339,7 @@ static __attribute__((noinline)) long call_general(struct ipc_conn *c, const str
         }
         s = ring_push_begin(&c->req);
     }
-    tag = RING_TAG_SYNC | (++c->sync_seq & ~RING_TAG_SYNC);
+    tag = sync_tag(c);
     ring_copy_out(s, req);
     s->tag = tag;
     s->timestamp = ipc_now();
@@ -352,32 +360,34 @@ static __attribute__((noinline)) long call_general(struct ipc_conn *c, const str
  * may have completed (their callbacks run in the handler or a later wait). */
 static inline void give_back(const struct ipc_conn *c, uint64_t bits)
 {
-    bits &= ~(1ull << c->vector);
+    bits &= c->others;
     if (__builtin_expect(bits != 0 || thread_async != 0, 0))
         uintr_repost(bits | (thread_async ? 1ull << c->vector : 0));
 }
 
 /* The fastpath (DESIGN §7): one kernel entry each way. Taken when the
- * thread has no handler to mask and does not poll, the ring has room and the
- * connection is open; it publishes the request, notifies the server and
+ * thread has no handler to mask and does not poll, nothing else is in flight
+ * and the ring has room; it publishes the request, notifies the server and
  * waits in the same uintr_send_wait, and finds the reply first in the
- * completion ring. Anything else goes to call_general. */
-long ipc_call(struct ipc_conn *c, const struct ipc_slot *req, struct ipc_slot *reply)
+ * completion ring. Anything else
+ * goes to call_general. A closed connection needs no test here: the wait
+ * fails or finds nothing, and call_wait sees closed. */
+__attribute__((optimize("omit-frame-pointer"))) long
+ipc_call(struct ipc_conn *c, const struct ipc_slot *req, struct ipc_slot *reply)
 {
     struct ipc_header *h = c->hdr;
+    uint32_t next = c->req.next;
     volatile struct ipc_slot *s;
     uint32_t tag;
     uint64_t bits;
     long st, r_pop;
 
-    if (__builtin_expect(h->closed.value != 0 || c->poll_ticks != 0 || c->inflight != 0 ||
-                             uintr_self.handler != NULL,
+    if (__builtin_expect((c->poll_ticks | c->inflight) != 0 || uintr_self.handler != NULL ||
+                             next - c->req.head_seen >= RING_SLOTS,
                          0))
         return call_general(c, req, reply);
-    s = ring_push_begin(&c->req);
-    if (__builtin_expect(!s, 0))
-        return call_general(c, req, reply);
-    tag = RING_TAG_SYNC | (++c->sync_seq & ~RING_TAG_SYNC);
+    s = &c->req.slot[next & RING_MASK];
+    tag = sync_tag(c);
     ring_copy_out(s, req);
     s->tag = tag;
     s->timestamp = ipc_now();

@@ -224,28 +224,47 @@ static uint32_t ctl_events(struct ipc_server *s)
 
 /* ---- serving ---------------------------------------------------------- */
 
-/* Copy c's oldest request into c->staged if there is one and its completion
- * will have a slot. Returns 1 when c has a staged request. */
-static int stage(struct ipc_sconn *c, uint64_t now)
+/* Is there a completion slot for c's next answer? */
+static inline int cpl_room(struct ipc_sconn *c)
 {
     long r;
-    uint64_t ts;
+
+    if (__builtin_expect(c->cpl.next - c->cpl.head_seen < RING_SLOTS, 1))
+        return 1;
+    r = ring_space(&c->cpl);
+    c->rejected += r < 0;
+    return r > 0;
+}
+
+/* Copy c's oldest request into c->staged if there is one and its completion
+ * will have a slot. Returns 1 when c has a staged request. */
+static inline int take(struct ipc_sconn *c)
+{
+    long r;
 
     if (c->staged_ok)
         return 1;
-    if (__builtin_expect(c->cpl.next - c->cpl.head_seen >= RING_SLOTS, 0)) {
-        r = ring_space(&c->cpl);
-        if (r <= 0) {
-            c->rejected += r < 0;
-            return 0;
-        }
-    }
+    if (!cpl_room(c))
+        return 0;
     r = ring_pop(&c->req, &c->staged);
     if (r) {
         if (__builtin_expect(r == CHIME_ERANGE, 0))
             c->rejected++;
         return 0;
     }
+    c->staged_ok = 1;
+    return 1;
+}
+
+/* take(), and give the staged request the timestamp it is ordered by. */
+static int stage(struct ipc_sconn *c, uint64_t now)
+{
+    uint64_t ts;
+
+    if (c->staged_ok)
+        return 1;
+    if (!take(c))
+        return 0;
     /* A client cannot jump the queue with an old timestamp, nor go last
      * with one from the future. */
     ts = c->staged.timestamp;
@@ -255,7 +274,6 @@ static int stage(struct ipc_sconn *c, uint64_t now)
         ts = now;
     c->staged.timestamp = ts;
     c->last_ts = ts;
-    c->staged_ok = 1;
     return 1;
 }
 
@@ -277,6 +295,26 @@ static inline void want_notify(struct ipc_server *s, struct ipc_sconn *c)
     }
 }
 
+/* Answer an IPC_OP_NULL request whose first two words were w0 (opcode,
+ * flags, tag) and w1 (handle, aux), in place in the completion ring, which
+ * cpl_room found room in: the whole completion in eight stores. opcode,
+ * flags, result and the rest are 0; tag and handle come from the request.
+ * The caller counts it and owes the client a notification. */
+static inline void answer_null(struct ipc_sconn *c, uint64_t w0, uint64_t w1)
+{
+    volatile ring_word_t *w = (volatile ring_word_t *)&c->cpl.slot[c->cpl.next & RING_MASK];
+
+    w[0] = w0 & ~0xffffffffull;
+    w[1] = (uint32_t)w1;
+    w[2] = 0;
+    w[3] = 0;
+    w[4] = 0;
+    w[5] = 0;
+    w[6] = 0;
+    w[7] = 0;
+    ring_push_commit(&c->cpl);
+}
+
 /* Serve c's staged request and push its completion (space was reserved by
  * stage). IPC_OP_NULL is answered in place in the ring; other completions are
  * built in private memory first, so a handler never writes shared memory the
@@ -290,26 +328,10 @@ static void serve_one(struct ipc_server *s, struct ipc_sconn *c)
     c->staged_ok = 0;
     s->served++;
     if (req->opcode == IPC_OP_NULL) {
-        volatile struct ipc_slot *out = ring_push_begin(&c->cpl);
+        const ring_word_t *w = (const ring_word_t *)req;
 
-        if (__builtin_expect(out != NULL, 1)) {
-            /* The whole completion in eight stores: opcode, flags, result
-             * and the rest are 0; tag and handle come from the request. */
-            volatile ring_word_t *w = (volatile ring_word_t *)out;
-
-            w[0] = (uint64_t)req->tag << 32;
-            w[1] = (uint32_t)req->handle;
-            w[2] = 0;
-            w[3] = 0;
-            w[4] = 0;
-            w[5] = 0;
-            w[6] = 0;
-            w[7] = 0;
-            ring_push_commit(&c->cpl);
-            want_notify(s, c);
-            return;
-        }
-        s->rejected++;
+        answer_null(c, w[0], w[1]);
+        want_notify(s, c);
         return;
     }
     {
@@ -342,6 +364,20 @@ static uint32_t serve_batch(struct ipc_server *s)
     uint64_t now = ipc_now();
     uint32_t n = 0;
 
+    if (s->nconns == 1) {
+        /* One connection: its ring order is the order. Later stages
+         * clamp to now, as if every request served here had said now. */
+        struct ipc_sconn *c = s->conns[0];
+
+        while (take(c)) {
+            serve_one(s, c);
+            n++;
+            if (s->stop)
+                break;
+        }
+        c->last_ts = now;
+        return n;
+    }
     for (;;) {
         struct ipc_sconn *best = NULL;
 
@@ -423,7 +459,7 @@ static int any_ready(struct ipc_server *s)
 
 /* Sleep until notified, telling the one client still owed a notification
  * (if any) on the way: one kernel entry for both. */
-static void server_sleep(struct ipc_server *s)
+static inline __attribute__((always_inline)) void server_sleep(struct ipc_server *s)
 {
     uint64_t bits;
     long st;
@@ -448,6 +484,113 @@ static void server_sleep(struct ipc_server *s)
     }
     if (st >= 0 && (bits & ~s->vector_bit) && s->h->event)
         s->h->event(bits & ~s->vector_bit, s->h->ctx);
+}
+
+/* The loop for one connection on one hart: a private server's usual case,
+ * and the round trip DESIGN §7 measures. The protocol is the general loop's;
+ * the work is done in place: a request is read straight from its slot (each
+ * word once, as ring_copy_in would), an IPC_OP_NULL answered from its first
+ * two words, anything else copied out and given to serve_one. The counters
+ * live in registers and are added to s (and uintr_self) whenever anything
+ * else could read them. Returns for what the general loop must see: a
+ * control event (a second connection, say) or stop. */
+struct single_counts {
+    uint64_t served, sleeps, notified, syscalls;
+};
+
+static void counts_flush(struct ipc_server *s, struct single_counts *n)
+{
+    s->served += n->served;
+    s->sleeps += n->sleeps;
+    s->notified += n->notified;
+    uintr_self.syscalls += n->syscalls;
+    *n = (struct single_counts){0};
+}
+
+static void run_single(struct ipc_server *s, struct ipc_sconn *c)
+{
+    const uint64_t others = ~s->vector_bit;
+    struct single_counts n = {0};
+
+    for (;;) {
+        uint64_t bits;
+        long st;
+        int owed;
+
+        while (cpl_room(c)) {
+            const volatile struct ipc_slot *in;
+            const volatile ring_word_t *w;
+            ring_word_t *d = (ring_word_t *)&c->staged;
+            uint64_t w0, w1;
+            long r;
+
+            if (!c->staged_ok) {
+                r = ring_pop_begin(&c->req, &in);
+                if (r) {
+                    c->rejected += r == CHIME_ERANGE;
+                    break;
+                }
+                w = (const volatile ring_word_t *)in;
+                w0 = w[0];
+                w1 = w[1];
+                if ((uint16_t)w0 == IPC_OP_NULL) {
+                    ring_pop_commit(&c->req);
+                    answer_null(c, w0, w1);
+                    n.served++;
+                    c->notify = 1;
+                    continue;
+                }
+                d[0] = w0;
+                d[1] = w1;
+                for (int i = 2; i < 8; i++)
+                    d[i] = w[i];
+                ring_pop_commit(&c->req);
+                c->staged_ok = 1;
+            }
+            counts_flush(s, &n);
+            serve_one(s, c);
+            if (s->stop)
+                goto out;
+        }
+        /* Later requests of a second connection are ordered after these. */
+        c->last_ts = ipc_now();
+
+        /* Sleep, telling the client on the way if it is owed a completion
+         * and does not poll (server_sleep, for one connection). */
+        n.sleeps++;
+        n.syscalls++;
+        owed = c->notify;
+        c->notify = 0;
+        s->nnotify = 0;
+        if (owed) {
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            owed = !c->hdr->client_awake.value;
+        }
+        if (owed) {
+            n.notified++;
+            st = uintr_send_wait_uncounted(c->reply_index, CHIME_FOREVER, &bits);
+            if (st == CHIME_EPIPE) { /* that client is gone: still wait */
+                n.syscalls++;
+                st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
+            }
+        } else {
+            st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
+        }
+        if (st >= 0 && (bits & others) && s->h->event) {
+            counts_flush(s, &n);
+            s->h->event(bits & others, s->h->ctx);
+            if (s->stop)
+                goto out;
+        }
+        if (__atomic_load_n(&s->ctl->tail.value, __ATOMIC_ACQUIRE) != s->ctl_next)
+            goto out;
+    }
+out:
+    counts_flush(s, &n);
+    if (c->notify) { /* owed for an IPC_OP_NULL: into the general list */
+        c->notify = 0;
+        want_notify(s, c);
+    }
 }
 
 static long server_start(struct ipc_server *s, const struct ipc_handlers *h)
@@ -508,6 +651,10 @@ long ipc_server_run(const struct ipc_handlers *h)
 
         if (__atomic_load_n(&s.ctl->tail.value, __ATOMIC_ACQUIRE) != s.ctl_next)
             n = ctl_events(&s);
+        if (!s.poll_ticks && s.nconns == 1) {
+            run_single(&s, s.conns[0]);
+            continue;
+        }
         n += serve_batch(&s);
         if (!s.poll_ticks) {
             /* One hart: nobody can add work while we run, and a request

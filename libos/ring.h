@@ -160,9 +160,12 @@ static inline long ring_avail(struct ring_cons *c)
     return avail;
 }
 
-/* Take the oldest descriptor into *out (private memory). CHIME_EAGAIN when
- * empty, CHIME_ERANGE when the peer's tail is corrupt. */
-static inline long ring_pop(struct ring_cons *c, struct ipc_slot *out)
+/* Two-step pop for a consumer that reads the slot in place: *slot = the
+ * oldest slot, or CHIME_EAGAIN when empty, CHIME_ERANGE when the peer's tail
+ * is corrupt. Read each word of the slot at most once, with volatile loads
+ * (as ring_copy_in does), and before ring_pop_commit: from then on the
+ * producer may reuse it. */
+static inline long ring_pop_begin(struct ring_cons *c, const volatile struct ipc_slot **slot)
 {
     uint32_t next = c->next;
 
@@ -172,9 +175,27 @@ static inline long ring_pop(struct ring_cons *c, struct ipc_slot *out)
         if (avail <= 0)
             return avail == 0 ? CHIME_EAGAIN : avail;
     }
-    ring_copy_in(out, &c->slot[next & RING_MASK]);
-    c->next = next + 1;
-    __atomic_store_n(c->head, next + 1, __ATOMIC_RELEASE);
+    *slot = &c->slot[next & RING_MASK];
+    return 0;
+}
+
+static inline void ring_pop_commit(struct ring_cons *c)
+{
+    c->next++;
+    __atomic_store_n(c->head, c->next, __ATOMIC_RELEASE);
+}
+
+/* Take the oldest descriptor into *out (private memory). CHIME_EAGAIN when
+ * empty, CHIME_ERANGE when the peer's tail is corrupt. */
+static inline long ring_pop(struct ring_cons *c, struct ipc_slot *out)
+{
+    const volatile struct ipc_slot *slot;
+    long r = ring_pop_begin(c, &slot);
+
+    if (r)
+        return r;
+    ring_copy_in(out, slot);
+    ring_pop_commit(c);
     return 0;
 }
 
