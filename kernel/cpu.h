@@ -24,12 +24,12 @@ struct runqueue {
 };
 
 struct cpu {
-    uint64_t scratch;     /* CPU_SCRATCH: trap.S temporary */
+    uint64_t scratch;       /* CPU_SCRATCH: trap.S temporary */
     struct thread *current; /* CPU_CURRENT: NULL while idle; its trapframe is first */
-    uint64_t kstack_top;  /* CPU_KSTACK */
+    uint64_t kstack_top;    /* CPU_KSTACK */
     uint32_t hartid;
-    bool need_resched;      /* a higher-priority thread became ready here */
-    struct space *space;    /* address space loaded in satp (NULL: kernel) */
+    bool need_resched;   /* a higher-priority thread became ready here */
+    struct space *space; /* address space loaded in satp (NULL: kernel) */
     struct runqueue rq;
     uint64_t slice_end;              /* time-slice deadline of `current`, ticks */
     uint64_t timer_armed;            /* value in stimecmp */

@@ -5,8 +5,9 @@
  * (sender index) and a1 (timeout) still in registers, having saved only what
  * a function call preserves (the syscall clobbers the rest, see
  * SYS_UINTR_SEND_WAIT) and pc past the ecall. sp is still the user's: this
- * function has no stack frame and touches no stack, and every exit is a tail
- * call. The slow exits go through fastpath_slow (trap_entry.S), which loads
+ * function has no stack frame and touches no stack. It returns the
+ * receiver's trapframe, which the entry resumes with trap_return; the slow
+ * exits are tail calls to fastpath_slow (trap_entry.S), which loads
  * the kernel stack; they first store a0, a1 and a7 into tf, which the entry
  * did not, so the general path sees an ordinary syscall.
  *
@@ -26,13 +27,10 @@
 #include "uintr.h"
 #include <chime/syscall.h>
 
-/* trap_return without the noreturn attribute, so the call in tail position
- * compiles to a jump. */
-void fastpath_trap_return(struct trapframe *tf) __asm__("trap_return");
-
-/* trap_entry.S: load the kernel stack and gp, then continue in fn(tf, ticket). */
-void fastpath_slow(struct trapframe *tf, uint64_t ticket,
-                   void (*fn)(struct trapframe *, uint64_t)) __asm__("fastpath_slow");
+/* trap_entry.S: load the kernel stack and gp, then continue in fn(tf, ticket).
+ * (tf comes last: it stays where the fastpath received it.) */
+struct trapframe *fastpath_slow(uint64_t ticket, void (*fn)(struct trapframe *, uint64_t),
+                                struct trapframe *tf) __asm__("fastpath_slow");
 
 static void general(struct trapframe *tf, uint64_t ticket)
 {
@@ -47,16 +45,16 @@ static void contended(struct trapframe *tf, uint64_t ticket)
 
 /* Leave for the general path, the lock held (fn = general) or being waited
  * for (fn = contended). */
-static inline void leave(struct trapframe *tf, uint64_t index, uint64_t timeout, uint64_t ticket,
-                         void (*fn)(struct trapframe *, uint64_t))
+static inline struct trapframe *leave(struct trapframe *tf, uint64_t index, uint64_t timeout,
+                                      uint64_t ticket, void (*fn)(struct trapframe *, uint64_t))
 {
     tf->a0 = index;
     tf->a1 = timeout;
     tf->a7 = SYS_UINTR_SEND_WAIT;
-    fastpath_slow(tf, ticket, fn);
+    return fastpath_slow(ticket, fn, tf); /* a jump: it does not return */
 }
 
-__attribute__((optimize("omit-frame-pointer"))) void
+__attribute__((optimize("omit-frame-pointer"))) struct trapframe *
 fastpath_send_wait(uint64_t index, uint64_t timeout, struct trapframe *tf)
 {
     struct cpu *c = this_cpu();
@@ -78,7 +76,7 @@ fastpath_send_wait(uint64_t index, uint64_t timeout, struct trapframe *tf)
     /* (A blocked uintr waiter is a receiver: r->ustate is set.) */
     if (unlikely(!r || !me || r->state != T_BLOCKED || r->block != B_UINTR || me->pending))
         return leave(tf, index, timeout, ticket, general);
-    uint32_t bit = 1u << c->hartid;
+    uint64_t bit = 1ull << c->hartid;
     struct space *to = r->space;
     /* (A dying sender's space is never S_ALIVE: this guard covers it.) */
     if (unlikely(!(r->affinity & bit) || !sched_may_run_now(c, r->prio) || from->state != S_ALIVE ||
@@ -103,5 +101,5 @@ fastpath_send_wait(uint64_t index, uint64_t timeout, struct trapframe *tf)
     }
     info_set_running(c->info, r->id, to->id);
     __atomic_store_n(&lock->serving, ticket + 1, __ATOMIC_RELEASE);
-    return fastpath_trap_return(&r->tf);
+    return &r->tf;
 }

@@ -25,6 +25,12 @@ $(KERNEL_ELF): $(KERNEL_OBJS) platform/riscv/kernel.ld
 	$(CC_T) $(ARCH_FLAGS) --specs=picolibc.specs -nostartfiles -static -T platform/riscv/kernel.ld \
 		-Wl,--gc-sections -Wl,--no-warn-rwx-segments -o $@ $(KERNEL_OBJS) -lc -lgcc
 	$(NM_T) -n $@ > $(KERNEL_MAP)
+	@# The fastpath runs on the user's sp and gp (kernel/fastpath.c): a
+	@# compiler that spills or reaches a global through gp breaks it.
+	@if $(OBJDUMP_T) -d --no-show-raw-insn --disassemble=fastpath_send_wait $@ | \
+	    grep -qE '[(, ](sp|gp)([),]|$$)'; then \
+	    echo "$@: fastpath_send_wait uses sp or gp (see kernel/fastpath.c)" >&2; \
+	    rm -f $@; exit 1; fi
 
 ALL_TARGETS    += $(KERNEL_ELF)
 FORMAT_SOURCES += $(wildcard kernel/*.c kernel/*.h platform/riscv/*.c platform/riscv/*.h)

@@ -3,6 +3,7 @@
 CROSS     ?= riscv64-unknown-elf-
 CC_T      := $(CROSS)gcc
 OBJCOPY_T := $(CROSS)objcopy
+OBJDUMP_T := $(CROSS)objdump
 NM_T      := $(CROSS)nm
 HOSTCC    ?= gcc
 CLANG     ?= clang

@@ -43,15 +43,61 @@ trap_vector:
      * fastpath without saving them, index and timeout still in a0, a1. */
     csrr    s0, scause
     addi    s0, s0, -8          /* EXC_ECALL_U */
-    bnez    s0, 1f
+    bnez    s0, trap_vector_slow
     addi    s0, a7, -47         /* SYS_UINTR_SEND_WAIT */
-    bnez    s0, 1f
+    bnez    s0, trap_vector_slow
     csrr    s0, sepc
     addi    s0, s0, 4
     sd      s0, TF_PC(t0)
     mv      a2, t0
-    tail    fastpath_send_wait
-1:  sd      t1, 40(t0)
+    call    fastpath_send_wait
+    /* falls through: resume the thread whose trapframe it returned */
+
+/* void trap_return(struct trapframe *tf) -- noreturn.
+ * Resume user mode from tf; tp is this hart's struct cpu. */
+    .globl trap_return
+trap_return:
+    csrw    sscratch, tp
+    ld      t0, TF_PC(a0)
+    csrw    sepc, t0
+    /* sstatus.SPP is 0 here: set once per hart, and every trap from U and
+     * every sret leaves it 0. */
+    ld      ra, 0(a0)
+    ld      sp, 8(a0)
+    ld      gp, 16(a0)
+    ld      tp, 24(a0)
+    ld      t0, 32(a0)
+    ld      t1, 40(a0)
+    ld      t2, 48(a0)
+    ld      s0, 56(a0)
+    ld      s1, 64(a0)
+    ld      a1, 80(a0)
+    ld      a2, 88(a0)
+    ld      a3, 96(a0)
+    ld      a4, 104(a0)
+    ld      a5, 112(a0)
+    ld      a6, 120(a0)
+    ld      a7, 128(a0)
+    ld      s2, 136(a0)
+    ld      s3, 144(a0)
+    ld      s4, 152(a0)
+    ld      s5, 160(a0)
+    ld      s6, 168(a0)
+    ld      s7, 176(a0)
+    ld      s8, 184(a0)
+    ld      s9, 192(a0)
+    ld      s10, 200(a0)
+    ld      s11, 208(a0)
+    ld      t3, 216(a0)
+    ld      t4, 224(a0)
+    ld      t5, 232(a0)
+    ld      t6, 240(a0)
+    ld      a0, 72(a0)
+    sret
+
+/* The general entry, for everything but the fastpath. */
+trap_vector_slow:
+    sd      t1, 40(t0)
     sd      t2, 48(t0)
     sd      a0, 72(t0)
     sd      a1, 80(t0)
@@ -77,7 +123,8 @@ trap_vector:
     mv      a0, t0
     tail    trap_user
 
-/* void fastpath_slow(struct trapframe *tf, uint64_t ticket, fn) -- noreturn.
+
+/* void fastpath_slow(uint64_t ticket, fn, struct trapframe *tf) -- noreturn.
  * The fastpath's way out to the general path: it ran on the user's sp and
  * gp; continue in fn(tf, ticket) on this hart's kernel stack. */
     .globl fastpath_slow
@@ -87,7 +134,10 @@ fastpath_slow:
     .option norelax
     la      gp, __global_pointer$
     .option pop
-    jr      a2
+    mv      t0, a1
+    mv      a1, a0
+    mv      a0, a2
+    jr      t0
 
 kernel_trap:
     csrrw   tp, sscratch, tp    /* tp = kernel tp again, sscratch = 0 */
@@ -164,48 +214,6 @@ kernel_trap:
     ld      t5, 232(sp)
     ld      t6, 240(sp)
     addi    sp, sp, KFRAME
-    sret
-
-/* void trap_return(struct trapframe *tf) -- noreturn.
- * Resume user mode from tf; tp is this hart's struct cpu. */
-    .globl trap_return
-trap_return:
-    csrw    sscratch, tp
-    ld      t0, TF_PC(a0)
-    csrw    sepc, t0
-    /* sstatus.SPP is 0 here: set once per hart, and every trap from U and
-     * every sret leaves it 0. */
-    ld      ra, 0(a0)
-    ld      sp, 8(a0)
-    ld      gp, 16(a0)
-    ld      tp, 24(a0)
-    ld      t0, 32(a0)
-    ld      t1, 40(a0)
-    ld      t2, 48(a0)
-    ld      s0, 56(a0)
-    ld      s1, 64(a0)
-    ld      a1, 80(a0)
-    ld      a2, 88(a0)
-    ld      a3, 96(a0)
-    ld      a4, 104(a0)
-    ld      a5, 112(a0)
-    ld      a6, 120(a0)
-    ld      a7, 128(a0)
-    ld      s2, 136(a0)
-    ld      s3, 144(a0)
-    ld      s4, 152(a0)
-    ld      s5, 160(a0)
-    ld      s6, 168(a0)
-    ld      s7, 176(a0)
-    ld      s8, 184(a0)
-    ld      s9, 192(a0)
-    ld      s10, 200(a0)
-    ld      s11, 208(a0)
-    ld      t3, 216(a0)
-    ld      t4, 224(a0)
-    ld      t5, 232(a0)
-    ld      t6, 240(a0)
-    ld      a0, 72(a0)
     sret
 
 /* long uaccess_copy(void *dst, const void *src, size_t len)
