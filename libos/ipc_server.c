@@ -457,66 +457,82 @@ static int any_ready(struct ipc_server *s)
     return 0;
 }
 
-/* Sleep until notified, telling the one client still owed a notification
- * (if any) on the way: one kernel entry for both. */
-static inline __attribute__((always_inline)) void server_sleep(struct ipc_server *s)
-{
-    uint64_t bits;
-    long st;
-
-    s->sleeps++;
-    if (s->nnotify) {
-        struct ipc_sconn *c = s->notify[0];
-
-        s->nnotify = 0;
-        c->notify = 0;
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (!c->hdr->client_awake.value) {
-            s->notified++;
-            st = uintr_send_wait(c->reply_index, CHIME_FOREVER, &bits);
-            if (st == CHIME_EPIPE) /* that client is gone: still wait */
-                st = uintr_wait(CHIME_FOREVER, &bits);
-        } else {
-            st = uintr_wait(CHIME_FOREVER, &bits);
-        }
-    } else {
-        st = uintr_wait(CHIME_FOREVER, &bits);
-    }
-    if (st >= 0 && (bits & ~s->vector_bit) && s->h->event)
-        s->h->event(bits & ~s->vector_bit, s->h->ctx);
-}
-
-/* The loop for one connection on one hart: a private server's usual case,
- * and the round trip DESIGN §7 measures. The protocol is the general loop's;
- * the work is done in place: the tail is read once per batch, a request is
- * read straight from its slot (each word once, as ring_copy_in would), an
- * IPC_OP_NULL answered from its first two words, anything else copied out
- * and given to serve_one. The counters
- * live in registers and are added to s (and uintr_self) whenever anything
- * else could read them. Returns for what the general loop must see: a
- * control event (a second connection, say) or stop. */
-struct single_counts {
+/* What a loop counts in registers and adds to s (and uintr_self) whenever
+ * anything else could read the totals: IPC_OP_STATS, a handler. */
+struct loop_counts {
     uint64_t served, sleeps, notified, syscalls;
 };
 
-static void counts_flush(struct ipc_server *s, struct single_counts *n)
+static void counts_flush(struct ipc_server *s, struct loop_counts *n)
 {
     s->served += n->served;
     s->sleeps += n->sleeps;
     s->notified += n->notified;
     uintr_self.syscalls += n->syscalls;
-    *n = (struct single_counts){0};
+    *n = (struct loop_counts){0};
 }
 
-static void run_single(struct ipc_server *s, struct ipc_sconn *c)
+/* Sleep until notified, telling owed (if not NULL), the one client still
+ * owed a notification, on the way: one kernel entry for both, unless that
+ * client polls. Bits of other vectors go to the event handler. Returns 1
+ * when that handler ran (it may have stopped the server). */
+static inline __attribute__((always_inline)) int
+server_sleep(struct ipc_server *s, struct ipc_sconn *owed, struct loop_counts *n)
 {
     const uint64_t others = ~s->vector_bit;
-    struct single_counts n = {0};
+    uint64_t bits;
+    long st;
+
+    n->sleeps++;
+    n->syscalls++;
+    if (owed) {
+        owed->notify = 0;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (owed->hdr->client_awake.value)
+            owed = NULL;
+    }
+    if (owed) {
+        n->notified++;
+        st = uintr_send_wait_uncounted(owed->reply_index, CHIME_FOREVER, &bits);
+        if (st == CHIME_EPIPE) { /* that client is gone: still wait */
+            n->syscalls++;
+            st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
+        }
+    } else {
+        st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
+    }
+    if (st >= 0 && (bits & others) && s->h->event) {
+        counts_flush(s, n);
+        s->h->event(bits & others, s->h->ctx);
+        return 1;
+    }
+    return 0;
+}
+
+/* The general loop's owed client: the one notify_clients(s, 1) kept, taken
+ * off the list. */
+static inline struct ipc_sconn *owed_take(struct ipc_server *s)
+{
+    struct ipc_sconn *c = s->nnotify ? s->notify[0] : NULL;
+
+    s->nnotify = 0;
+    return c;
+}
+
+/* The loop for one connection on one hart: a private server's usual case,
+ * and the round trip DESIGN §7 measures. The protocol is the general loop's;
+ * the work is done in place: the tail is read once per batch, a request's
+ * first two words are read straight from its slot and an IPC_OP_NULL is
+ * answered from them; anything else is copied out (ring_copy_in) and given
+ * to serve_one, which looks only at the copy. A NULL answer marks c owed
+ * without putting it on s's list. Returns for what the general loop must
+ * see: a control event (a second connection, say) or stop. */
+static void run_single(struct ipc_server *s, struct ipc_sconn *c)
+{
+    struct loop_counts n = {0};
 
     for (;;) {
-        uint64_t bits;
-        long avail, st;
-        int owed;
+        long avail;
 
         /* A request staged by the general loop, or one that found the
          * completion ring full last time. */
@@ -531,13 +547,12 @@ static void run_single(struct ipc_server *s, struct ipc_sconn *c)
         /* Serve what there is, while there is room to answer. */
         while ((avail = ring_avail(&c->req)) > 0) {
             do {
-                const volatile ring_word_t *w;
-                ring_word_t *d = (ring_word_t *)&c->staged;
+                const volatile struct ipc_slot *in = &c->req.slot[c->req.next & RING_MASK];
+                const volatile ring_word_t *w = (const volatile ring_word_t *)in;
                 uint64_t w0, w1;
 
                 if (!cpl_room(c))
                     goto sleep;
-                w = (const volatile ring_word_t *)&c->req.slot[c->req.next & RING_MASK];
                 w0 = w[0];
                 w1 = w[1];
                 if ((uint16_t)w0 == IPC_OP_NULL) {
@@ -547,14 +562,7 @@ static void run_single(struct ipc_server *s, struct ipc_sconn *c)
                     c->notify = 1;
                     continue;
                 }
-                d[0] = w0;
-                d[1] = w1;
-                d[2] = w[2];
-                d[3] = w[3];
-                d[4] = w[4];
-                d[5] = w[5];
-                d[6] = w[6];
-                d[7] = w[7];
+                ring_copy_in(&c->staged, in);
                 ring_pop_commit(&c->req);
                 c->staged_ok = 1;
                 counts_flush(s, &n);
@@ -569,39 +577,16 @@ static void run_single(struct ipc_server *s, struct ipc_sconn *c)
         /* Later requests of a second connection are ordered after these. */
         c->last_ts = ipc_now();
 
-        /* Sleep, telling the client on the way if it is owed a completion
-         * and does not poll (server_sleep, for one connection). */
-        n.sleeps++;
-        n.syscalls++;
-        owed = c->notify;
-        c->notify = 0;
-        s->nnotify = 0;
-        if (owed) {
-            __atomic_thread_fence(__ATOMIC_SEQ_CST);
-            owed = !c->hdr->client_awake.value;
-        }
-        if (owed) {
-            n.notified++;
-            st = uintr_send_wait_uncounted(c->reply_index, CHIME_FOREVER, &bits);
-            if (st == CHIME_EPIPE) { /* that client is gone: still wait */
-                n.syscalls++;
-                st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
-            }
-        } else {
-            st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
-        }
-        if (st >= 0 && (bits & others) && s->h->event) {
-            counts_flush(s, &n);
-            s->h->event(bits & others, s->h->ctx);
-            if (s->stop)
-                goto out;
-        }
+        s->nnotify = 0; /* (at most c, which c->notify says) */
+        if (server_sleep(s, c->notify ? c : NULL, &n) && s->stop)
+            goto out;
         if (__atomic_load_n(&s->ctl->tail.value, __ATOMIC_ACQUIRE) != s->ctl_next)
             goto out;
     }
 out:
     counts_flush(s, &n);
-    if (c->notify) { /* owed for an IPC_OP_NULL: into the general list */
+    if (c->notify) { /* owed: into the general list, which holds at most c */
+        s->nnotify = 0;
         c->notify = 0;
         want_notify(s, c);
     }
@@ -654,6 +639,7 @@ long ipc_server_run(const struct ipc_handlers *h)
 {
     struct ipc_server s;
     struct ipc_server *outer = current;
+    struct loop_counts cnt = {0};
     uint64_t idle_since = 0;
     long r = server_start(&s, h);
 
@@ -676,7 +662,8 @@ long ipc_server_run(const struct ipc_handlers *h)
              * right away, carrying the last client notification along. */
             if (s.nnotify > 1)
                 notify_clients(&s, 1);
-            server_sleep(&s);
+            server_sleep(&s, owed_take(&s), &cnt);
+            counts_flush(&s, &cnt);
             continue;
         }
         if (s.nnotify)
@@ -706,7 +693,8 @@ long ipc_server_run(const struct ipc_handlers *h)
             if (any_ready(&s))
                 continue;
         }
-        server_sleep(&s);
+        server_sleep(&s, owed_take(&s), &cnt);
+        counts_flush(&s, &cnt);
     }
     server_stop(&s);
     current = outer;
