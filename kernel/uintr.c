@@ -238,16 +238,29 @@ long sys_uintr_unregister_sender(struct trapframe *tf)
     return 0;
 }
 
+/* The vector behind sender index i of s, if its receiver still lives: 0,
+ * CHIME_EINVAL for an index not registered, CHIME_EPIPE when the receiver
+ * has ended. */
+static inline long sender_target(struct space *s, uint64_t i, struct vector **vp)
+{
+    struct vector *v = sender_lookup(s, i);
+    if (unlikely(!v))
+        return CHIME_EINVAL;
+    if (unlikely(!v->recv))
+        return CHIME_EPIPE;
+    *vp = v;
+    return 0;
+}
+
 long sys_uipi_send(struct trapframe *tf)
 {
     struct cpu *c = this_cpu();
     struct thread *cur = c->current;
-    struct vector *v = sender_lookup(cur->space, tf->a0);
-    if (unlikely(!v))
-        return CHIME_EINVAL;
+    struct vector *v;
+    long err = sender_target(cur->space, tf->a0, &v);
+    if (err)
+        return err;
     struct thread *r = v->recv;
-    if (unlikely(!r))
-        return CHIME_EPIPE;
     /* A blocked receiver of higher priority that may run here: hand over
      * the hart at once, the sender resumes first at its priority. */
     if (r->state == T_BLOCKED && r->block == B_UINTR && r->prio > cur->prio &&
@@ -282,13 +295,11 @@ long sys_uintr_wait(struct trapframe *tf)
 long sys_uintr_send_wait(struct trapframe *tf)
 {
     struct thread *cur = this_cpu()->current;
-    struct vector *v = sender_lookup(cur->space, tf->a0);
-    if (unlikely(!v))
-        return CHIME_EINVAL;
-    struct thread *r = v->recv;
-    if (unlikely(!r))
-        return CHIME_EPIPE;
-    uintr_post(r, v->bit);
+    struct vector *v;
+    long err = sender_target(cur->space, tf->a0, &v);
+    if (err)
+        return err;
+    uintr_post(v->recv, v->bit);
     struct receiver *mine = uintr_receiver_get(cur);
     if (!mine)
         return CHIME_ENOMEM;
