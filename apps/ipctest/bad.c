@@ -101,10 +101,48 @@ static void a_cb(struct ipc_conn *c, const struct ipc_slot *cpl, void *ctx)
     a_done++;
 }
 
-static void corrupt_indices(struct ipc_conn *a, struct ipc_conn *b)
+/* A corrupt cpl_head: the server only ever writes slots an earlier, valid
+ * head freed, and reloads the head only when its cached one says the ring
+ * is full; then it holds A's requests back. Either way A gets its
+ * completion exactly once when the head is sane again. b, if not NULL, must
+ * not notice meanwhile. who prefixes the test names. */
+static void corrupt_cpl_head(struct ipc_conn *a, struct ipc_conn *b, const char *who)
 {
     struct ipc_header *h = a->hdr;
     struct ipc_slot req = {.opcode = IPC_OP_NULL};
+
+    h->cpl_head.value = a->cpl.next + 77777;
+    a_done = 0;
+    tap(ipc_submit(a, &req, a_cb, NULL) >= 0, "bad: %sA submits with a corrupt cpl_head", who);
+    if (b)
+        tap(b_works(b, 20), "bad: cpl_head corrupt on A: B unaffected");
+    h->cpl_head.value = a->cpl.next;
+    uipi_send(a->send_index);
+    for (int i = 0; i < 100 && !a_done; i++)
+        ipc_wait(a, 20000000ull);
+    tap(a_done == 1 && a_result == 0, "bad: %sA's request completes once cpl_head is sane", who);
+}
+
+/* Junk requests pushed behind libos's back until the ring is full, with a
+ * notification now and then. Returns how many went in. */
+static int flood_junk(struct ipc_conn *a)
+{
+    struct ipc_slot junk;
+    int pushed = 0;
+
+    memset(&junk, 0x5a, sizeof(junk));
+    for (int i = 0; i < 400; i++) {
+        if (ring_push(&a->req, &junk) == 0)
+            pushed++;
+        if (i % 16 == 0)
+            uipi_send(a->send_index);
+    }
+    return pushed;
+}
+
+static void corrupt_indices(struct ipc_conn *a, struct ipc_conn *b)
+{
+    struct ipc_header *h = a->hdr;
 
     h->req_tail.value = a->req.next + 1000;
     uipi_send(a->send_index);
@@ -115,19 +153,7 @@ static void corrupt_indices(struct ipc_conn *a, struct ipc_conn *b)
     h->req_tail.value = a->req.next;
     tap(call(a, IPC_OP_NULL, 0, 0, 0, 0) == 0, "bad: A works again once its indices are sane");
 
-    /* A corrupt cpl_head: the server only ever writes slots an earlier,
-     * valid head freed, and reloads the head only when its cached one says
-     * the ring is full; then it holds A's requests back. Either way A gets
-     * its completion exactly once when the head is sane again. */
-    h->cpl_head.value = a->cpl.next + 77777;
-    a_done = 0;
-    tap(ipc_submit(a, &req, a_cb, NULL) >= 0, "bad: A submits with a corrupt cpl_head");
-    tap(b_works(b, 20), "bad: cpl_head corrupt on A: B unaffected");
-    h->cpl_head.value = a->cpl.next;
-    uipi_send(a->send_index);
-    for (int i = 0; i < 100 && !a_done; i++)
-        ipc_wait(a, 20000000ull);
-    tap(a_done == 1 && a_result == 0, "bad: A's request completes once cpl_head is sane");
+    corrupt_cpl_head(a, b, "");
 }
 
 static void bad_descriptors(struct ipc_conn *a, struct ipc_conn *b)
@@ -174,16 +200,8 @@ static void lends(struct ipc_conn *a, struct ipc_conn *b)
 /* A pushes raw descriptors and never pops a completion. */
 static void flood(struct ipc_conn *a, struct ipc_conn *b)
 {
-    struct ipc_slot junk;
-    int pushed = 0;
+    int pushed = flood_junk(a);
 
-    memset(&junk, 0x5a, sizeof(junk));
-    for (int i = 0; i < 400; i++) {
-        if (ring_push(&a->req, &junk) == 0)
-            pushed++;
-        if (i % 16 == 0)
-            uipi_send(a->send_index);
-    }
     tap(pushed >= (int)RING_SLOTS && pushed < 400,
         "bad: a flooding client is held back by its own rings (%d pushed)", pushed);
     tap(b_works(b, 50), "bad: while A floods, B unaffected");
@@ -194,32 +212,18 @@ static void flood(struct ipc_conn *a, struct ipc_conn *b)
 static void alone(struct ipc_conn *a)
 {
     struct ipc_header *h = a->hdr;
-    struct ipc_slot req = {.opcode = IPC_OP_NULL}, junk;
-    int pushed = 0;
+    int pushed;
 
     h->req_tail.value = a->req.next + 1000;
     uipi_send(a->send_index);
     h->req_tail.value = a->req.next;
     tap(call(a, IPC_OP_NULL, 0, 0, 0, 0) == 0, "bad: alone, A works after a req_tail far ahead");
 
-    h->cpl_head.value = a->cpl.next + 77777;
-    a_done = 0;
-    tap(ipc_submit(a, &req, a_cb, NULL) >= 0, "bad: alone, A submits with a corrupt cpl_head");
-    h->cpl_head.value = a->cpl.next;
-    uipi_send(a->send_index);
-    for (int i = 0; i < 100 && !a_done; i++)
-        ipc_wait(a, 20000000ull);
-    tap(a_done == 1 && a_result == 0, "bad: alone, the request completes once cpl_head is sane");
+    corrupt_cpl_head(a, NULL, "alone, ");
 
     /* Requests with invented tags until both rings are full, completions
      * never read: the server stalls on this connection only. */
-    memset(&junk, 0x5a, sizeof(junk));
-    for (int i = 0; i < 400; i++) {
-        if (ring_push(&a->req, &junk) == 0)
-            pushed++;
-        if (i % 16 == 0)
-            uipi_send(a->send_index);
-    }
+    pushed = flood_junk(a);
     tap(pushed >= (int)RING_SLOTS && pushed < 400,
         "bad: alone, a flooding client is held back by its own rings (%d pushed)", pushed);
     /* The server answers the junk as fast as A reads (and drops) the
