@@ -95,8 +95,6 @@ fastpath_send_wait(uint64_t index, uint64_t timeout, struct trapframe *tf)
     c->current = r;
     if (to != from) {
         c->space = to;
-        to->active_harts |= bit;
-        from->active_harts &= ~bit;
         platform_set_satp(to->satp);
     }
     info_set_running(c->info, r->id, to->id);

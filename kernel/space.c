@@ -82,13 +82,28 @@ static void tlb_flush_all_harts(void)
     tlb_shootdown(sched_online_mask());
 }
 
+/* The harts whose satp holds s: those whose cpu->space is s. Every switch
+ * stores cpu->space under the big lock, which the caller holds, so the
+ * switch paths keep no per-space mask (the fastpath saves the stores). */
+static uint32_t space_active_harts(const struct space *s)
+{
+    uint32_t mask = 0;
+
+    for (uint32_t h = 0; h < MAX_HARTS; h++)
+        if (cpus[h].space == s)
+            mask |= 1u << h;
+    return mask;
+}
+
 void space_tlb_flush(struct space *s)
 {
     struct cpu *me = this_cpu();
+    uint32_t active = space_active_harts(s);
+
     sfence_vma_asid(s->asid);
-    tlb_shootdown(s->active_harts);
+    tlb_shootdown(active);
     /* Harts that ran s before may still cache its ASID: flush at next load. */
-    s->stale_harts = sched_online_mask() & ~s->active_harts & ~(1u << me->hartid);
+    s->stale_harts = sched_online_mask() & ~active & ~(1u << me->hartid);
 }
 
 void space_switch(struct cpu *c, struct space *s)
@@ -97,7 +112,6 @@ void space_switch(struct cpu *c, struct space *s)
     struct space *old = c->space;
     c->space = s;
     if (s) {
-        s->active_harts |= bit;
         platform_set_satp(s->satp);
         if (s->stale_harts & bit) {
             s->stale_harts &= ~bit;
@@ -106,11 +120,10 @@ void space_switch(struct cpu *c, struct space *s)
     } else {
         platform_set_satp(satp_make(kernel_root, 0));
     }
-    if (old) {
-        old->active_harts &= ~bit;
+    if (old && old != s) {
         if (old->state == S_EXITING)
             space_maybe_finish(old);
-        if (old->destroy_deferred && !old->active_harts)
+        if (old->destroy_deferred && !space_active_harts(old))
             space_destroy(old);
     }
 }
@@ -176,7 +189,7 @@ void space_exit(struct space *s, int status)
 
 void space_maybe_finish(struct space *s)
 {
-    if (s->state != S_EXITING || s->nthreads || s->active_harts)
+    if (s->state != S_EXITING || s->nthreads || space_active_harts(s))
         return;
     pt_destroy(s->root);
     s->root = 0;
@@ -192,7 +205,7 @@ void space_destroy(struct space *s)
 {
     /* A hart may still run on s's page table (a thread just ended there):
      * that hart finishes the job when it loads another space. */
-    if (s->active_harts) {
+    if (space_active_harts(s)) {
         s->destroy_deferred = true;
         return;
     }

@@ -29,9 +29,8 @@ struct space {
     bool root_task;        /* init: may power off */
     bool destroy_deferred; /* last reference went while a hart had it loaded */
     int exit_status;
-    uint32_t active_harts; /* harts whose satp holds this space */
-    uint32_t stale_harts;  /* harts that must flush this ASID before use */
-    uint32_t nthreads;     /* threads not yet T_DEAD */
+    uint32_t stale_harts; /* harts that must flush this ASID before use */
+    uint32_t nthreads;    /* threads not yet T_DEAD */
     struct list threads;
     struct list waiters; /* threads in SYS_SPACE_WAIT on this space */
     struct handle_table handles;
@@ -92,8 +91,6 @@ static inline void space_switch_fast(struct cpu *c, struct space *s)
         return;
     }
     c->space = s;
-    s->active_harts |= bit;
-    old->active_harts &= ~bit;
     platform_set_satp(s->satp);
 }
 
