@@ -302,9 +302,12 @@ static inline void want_notify(struct ipc_server *s, struct ipc_sconn *c)
  * The caller counts it and owes the client a notification. */
 static inline void answer_null(struct ipc_sconn *c, uint64_t w0, uint64_t w1)
 {
-    volatile ring_word_t *w = (volatile ring_word_t *)&c->cpl.slot[c->cpl.next & RING_MASK];
+    /* (Read before the stores, which may alias anything.) */
+    uint32_t next = c->cpl.next;
+    volatile uint32_t *tail = c->cpl.tail;
+    volatile ring_word_t *w = (volatile ring_word_t *)&c->cpl.slot[next & RING_MASK];
 
-    w[0] = w0 & ~0xffffffffull;
+    w[0] = w0 >> 32 << 32;
     w[1] = (uint32_t)w1;
     w[2] = 0;
     w[3] = 0;
@@ -312,7 +315,8 @@ static inline void answer_null(struct ipc_sconn *c, uint64_t w0, uint64_t w1)
     w[5] = 0;
     w[6] = 0;
     w[7] = 0;
-    ring_push_commit(&c->cpl);
+    c->cpl.next = next + 1;
+    __atomic_store_n(tail, next + 1, __ATOMIC_RELEASE);
 }
 
 /* Serve c's staged request and push its completion (space was reserved by
@@ -460,7 +464,8 @@ static int any_ready(struct ipc_server *s)
 /* What a loop counts in registers and adds to s (and uintr_self) whenever
  * anything else could read the totals: IPC_OP_STATS, a handler. */
 struct loop_counts {
-    uint64_t served, sleeps, notified, syscalls;
+    uint64_t served, sleeps, notified;
+    uint64_t retries; /* waits after a failed send_wait: syscalls = sleeps + retries */
 };
 
 static void counts_flush(struct ipc_server *s, struct loop_counts *n)
@@ -468,7 +473,7 @@ static void counts_flush(struct ipc_server *s, struct loop_counts *n)
     s->served += n->served;
     s->sleeps += n->sleeps;
     s->notified += n->notified;
-    uintr_self.syscalls += n->syscalls;
+    uintr_self.syscalls += n->sleeps + n->retries;
     *n = (struct loop_counts){0};
 }
 
@@ -484,7 +489,6 @@ server_sleep(struct ipc_server *s, struct ipc_sconn *owed, struct loop_counts *n
     long st;
 
     n->sleeps++;
-    n->syscalls++;
     if (owed) {
         owed->notify = 0;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -495,7 +499,7 @@ server_sleep(struct ipc_server *s, struct ipc_sconn *owed, struct loop_counts *n
         n->notified++;
         st = uintr_send_wait_uncounted(owed->reply_index, CHIME_FOREVER, &bits);
         if (st == CHIME_EPIPE) { /* that client is gone: still wait */
-            n->syscalls++;
+            n->retries++;
             st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
         }
     } else {
@@ -519,20 +523,40 @@ static inline struct ipc_sconn *owed_take(struct ipc_server *s)
     return c;
 }
 
-/* The loop for one connection on one hart: a private server's usual case,
- * and the round trip DESIGN §7 measures. The protocol is the general loop's;
- * the work is done in place: the tail is read once per batch, a request's
- * first two words are read straight from its slot and an IPC_OP_NULL is
- * answered from them; anything else is copied out (ring_copy_in) and given
- * to serve_one, which looks only at the copy. A NULL answer marks c owed
- * without putting it on s's list. Returns for what the general loop must
- * see: a control event (a second connection, say) or stop. */
-static void run_single(struct ipc_server *s, struct ipc_sconn *c)
+/* ring_avail for run_single: how many requests c's ring holds, from one
+ * read of its tail; a corrupt tail counts as rejected and holds none. */
+static inline uint32_t single_avail(struct ipc_sconn *c)
 {
+    uint32_t tail = __atomic_load_n(c->req.tail, __ATOMIC_ACQUIRE);
+    uint32_t avail = tail - c->req.next;
+
+    if (__builtin_expect(avail > RING_SLOTS, 0)) {
+        c->rejected++;
+        return 0;
+    }
+    c->req.tail_seen = tail;
+    return avail;
+}
+
+/* The loop for one connection that does not poll: a private server's usual
+ * case, and the round trip DESIGN §7 measures. The protocol is the general
+ * loop's, with server_awake 0 throughout, so the client notifies every
+ * request it publishes: the tail is read once per wake, and a request that
+ * lands after that read leaves a pending bit, which ends the next wait at
+ * once. The work is done in place: a request's first two words are read
+ * straight from its slot and an IPC_OP_NULL is answered from them; anything
+ * else is copied out (ring_copy_in) and given to serve_one, which looks only
+ * at the copy. A NULL answer marks c owed without putting it on s's list.
+ * Returns for what the general loop must see: a control event (a second
+ * connection, say) or stop. */
+static __attribute__((noinline)) void run_single(struct ipc_server *s, struct ipc_sconn *c)
+{
+    const volatile uint32_t *ctl_tail = &s->ctl->tail.value;
+    const uint32_t ctl_next = s->ctl_next; /* only the general loop moves it */
     struct loop_counts n = {0};
 
     for (;;) {
-        long avail;
+        uint32_t avail;
 
         /* A request staged by the general loop, or one that found the
          * completion ring full last time. */
@@ -541,49 +565,45 @@ static void run_single(struct ipc_server *s, struct ipc_sconn *c)
                 goto sleep;
             counts_flush(s, &n);
             serve_one(s, c);
+            s->nnotify = 0; /* (at most c, which c->notify says) */
             if (s->stop)
                 goto out;
         }
         /* Serve what there is, while there is room to answer. */
-        while ((avail = ring_avail(&c->req)) > 0) {
-            do {
-                const volatile struct ipc_slot *in = &c->req.slot[c->req.next & RING_MASK];
-                const volatile ring_word_t *w = (const volatile ring_word_t *)in;
-                uint64_t w0, w1;
+        for (avail = single_avail(c); avail; avail--) {
+            const volatile struct ipc_slot *in = &c->req.slot[c->req.next & RING_MASK];
+            const volatile ring_word_t *w = (const volatile ring_word_t *)in;
+            uint64_t w0, w1;
 
-                if (!cpl_room(c))
-                    goto sleep;
-                w0 = w[0];
-                w1 = w[1];
-                if ((uint16_t)w0 == IPC_OP_NULL) {
-                    ring_pop_commit(&c->req);
-                    answer_null(c, w0, w1);
-                    n.served++;
-                    c->notify = 1;
-                    continue;
-                }
-                ring_copy_in(&c->staged, in);
+            if (!cpl_room(c))
+                break;
+            w0 = w[0];
+            w1 = w[1];
+            if ((uint16_t)w0 == IPC_OP_NULL) {
                 ring_pop_commit(&c->req);
-                c->staged_ok = 1;
-                counts_flush(s, &n);
-                serve_one(s, c);
-                if (s->stop)
-                    goto out;
-            } while (--avail);
+                answer_null(c, w0, w1);
+                n.served++;
+                c->notify = 1;
+                continue;
+            }
+            ring_copy_in(&c->staged, in);
+            ring_pop_commit(&c->req);
+            c->staged_ok = 1;
+            counts_flush(s, &n);
+            serve_one(s, c);
+            s->nnotify = 0;
+            if (s->stop)
+                goto out;
         }
-        if (__builtin_expect(avail < 0, 0))
-            c->rejected++;
     sleep:
-        /* Later requests of a second connection are ordered after these. */
-        c->last_ts = ipc_now();
-
-        s->nnotify = 0; /* (at most c, which c->notify says) */
         if (server_sleep(s, c->notify ? c : NULL, &n) && s->stop)
             goto out;
-        if (__atomic_load_n(&s->ctl->tail.value, __ATOMIC_ACQUIRE) != s->ctl_next)
+        if (__atomic_load_n(ctl_tail, __ATOMIC_ACQUIRE) != ctl_next)
             goto out;
     }
 out:
+    /* Later requests of a second connection are ordered after these. */
+    c->last_ts = ipc_now();
     counts_flush(s, &n);
     if (c->notify) { /* owed: into the general list, which holds at most c */
         s->nnotify = 0;
