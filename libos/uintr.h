@@ -123,9 +123,10 @@ UINTR_INLINE long uintr_send_wait_uncounted(int index, uint64_t timeout_ns, uint
     register long a0 __asm__("a0") = index;
     register long a1 __asm__("a1") = (long)timeout_ns;
     register long a7 __asm__("a7") = SYS_UINTR_SEND_WAIT;
+    /* a7 too: the fastpath does not save it, so it comes back stale. */
     __asm__ volatile("ecall"
-                     : "+r"(a0), "+r"(a1)
-                     : "r"(a7)
+                     : "+r"(a0), "+r"(a1), "+r"(a7)
+                     :
                      : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a2", "a3", "a4", "a5",
                        "a6");
     *bits = (uint64_t)a1;

@@ -66,8 +66,9 @@ enum chime_sysno {
     SYS_UINTR_WAIT = 46,               /* (timeout) -> 0, a1 = the pending bits
                                           it consumed (never 0 on success) */
     SYS_UINTR_SEND_WAIT = 47,          /* (index, timeout) -> 0, a1 = bits;
-                                          clobbers t0-t6 and a2-a6, as a
-                                          call would (the fastpath saves less) */
+                                          clobbers t0-t6 and a2-a7 (a call
+                                          would clobber a2-a7 and t0-t6: the
+                                          fastpath saves no more) */
     SYS_URET = 48,                     /* () -> resumes the interrupted code */
     SYS_IRQ_BIND = 49,                 /* (irq h, vector) -> 0 */
     SYS_IRQ_ACK = 50,                  /* (irq h) -> 0: unmask the line */
