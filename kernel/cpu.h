@@ -28,6 +28,7 @@ struct cpu {
     struct thread *current; /* CPU_CURRENT: NULL while idle; its trapframe is first */
     uint64_t kstack_top;    /* CPU_KSTACK */
     uint32_t hartid;
+    uint32_t hartbit;    /* 1 << hartid */
     bool need_resched;   /* a higher-priority thread became ready here */
     struct space *space; /* address space loaded in satp (NULL: kernel) */
     struct runqueue rq;
@@ -43,11 +44,12 @@ _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu kstack");
 
 extern struct cpu cpus[MAX_HARTS];
 
+/* In the kernel, tp always holds this hart's struct cpu (trap_entry.S). */
+register struct cpu *cpu_tp __asm__("tp");
+
 static inline struct cpu *this_cpu(void)
 {
-    struct cpu *c;
-    __asm__("mv %0, tp" : "=r"(c));
-    return c;
+    return cpu_tp;
 }
 
 /* Answer a pending TLB shootdown request (lock-free; see vm.c). */

@@ -76,7 +76,7 @@ fastpath_send_wait(uint64_t index, uint64_t timeout, struct trapframe *tf)
     /* (A blocked uintr waiter is a receiver: r->ustate is set.) */
     if (unlikely(!r || !me || r->state != T_BLOCKED || r->block != B_UINTR || me->pending))
         return leave(tf, index, timeout, ticket, general);
-    uint64_t bit = 1ull << c->hartid;
+    uint32_t bit = c->hartbit;
     struct space *to = r->space;
     /* (A dying sender's space is never S_ALIVE: this guard covers it.) */
     if (unlikely(!(r->affinity & bit) || !sched_may_run_now(c, r->prio) || from->state != S_ALIVE ||

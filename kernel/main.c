@@ -26,6 +26,7 @@ static struct cpu *cpu_setup(uint64_t hartid)
             wfi(); /* beyond what this kernel supports: stay parked */
     struct cpu *c = &cpus[hartid];
     c->hartid = (uint32_t)hartid;
+    c->hartbit = 1u << hartid;
     c->kstack_top = (uint64_t)__stack_top - hartid * STACK_SIZE;
     __asm__ volatile("mv tp, %0" ::"r"(c));
     return c;
