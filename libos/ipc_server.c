@@ -296,14 +296,14 @@ static inline void want_notify(struct ipc_server *s, struct ipc_sconn *c)
 }
 
 /* Answer an IPC_OP_NULL request whose first two words were w0 (opcode,
- * flags, tag) and w1 (handle, aux), in place in the completion ring, which
- * cpl_room found room in: the whole completion in eight stores. opcode,
+ * flags, tag) and w1 (handle, aux), in place in the completion ring at next
+ * (c->cpl.next), which cpl_room found room in: the whole completion in
+ * eight stores. opcode,
  * flags, result and the rest are 0; tag and handle come from the request.
  * The caller counts it and owes the client a notification. */
-static inline void answer_null(struct ipc_sconn *c, uint64_t w0, uint64_t w1)
+static inline void answer_null(struct ipc_sconn *c, uint32_t next, uint64_t w0, uint64_t w1)
 {
     /* (Read before the stores, which may alias anything.) */
-    uint32_t next = c->cpl.next;
     volatile uint32_t *tail = c->cpl.tail;
     volatile ring_word_t *w = (volatile ring_word_t *)&c->cpl.slot[next & RING_MASK];
 
@@ -334,7 +334,7 @@ static void serve_one(struct ipc_server *s, struct ipc_sconn *c)
     if (req->opcode == IPC_OP_NULL) {
         const ring_word_t *w = (const ring_word_t *)req;
 
-        answer_null(c, w[0], w[1]);
+        answer_null(c, c->cpl.next, w[0], w[1]);
         want_notify(s, c);
         return;
     }
@@ -464,7 +464,9 @@ static int any_ready(struct ipc_server *s)
 /* What a loop counts in registers and adds to s (and uintr_self) whenever
  * anything else could read the totals: IPC_OP_STATS, a handler. */
 struct loop_counts {
-    uint64_t served, sleeps, notified;
+    uint64_t served;
+    uint64_t sleeps;  /* waits, each with a notification unless quiet */
+    uint64_t quiet;   /* waits that notified nobody: notified = sleeps - quiet */
     uint64_t retries; /* waits after a failed send_wait: syscalls = sleeps + retries */
 };
 
@@ -472,40 +474,43 @@ static void counts_flush(struct ipc_server *s, struct loop_counts *n)
 {
     s->served += n->served;
     s->sleeps += n->sleeps;
-    s->notified += n->notified;
+    s->notified += n->sleeps - n->quiet;
     uintr_self.syscalls += n->sleeps + n->retries;
     *n = (struct loop_counts){0};
 }
 
 /* Sleep until notified, telling owed (if not NULL), the one client still
  * owed a notification, on the way: one kernel entry for both, unless that
- * client polls. Bits of other vectors go to the event handler. Returns 1
- * when that handler ran (it may have stopped the server). */
+ * client polls. Bits of other vectors (others: all but the service vector)
+ * go to the event handler. Returns 1 when that handler ran (it may have
+ * stopped the server). */
 static inline __attribute__((always_inline)) int
-server_sleep(struct ipc_server *s, struct ipc_sconn *owed, struct loop_counts *n)
+server_sleep(struct ipc_server *s, struct ipc_sconn *owed, uint64_t others, struct loop_counts *n)
 {
-    const uint64_t others = ~s->vector_bit;
     uint64_t bits;
     long st;
 
     n->sleeps++;
     if (owed) {
-        owed->notify = 0;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (owed->hdr->client_awake.value)
             owed = NULL;
     }
     if (owed) {
-        n->notified++;
         st = uintr_send_wait_uncounted(owed->reply_index, CHIME_FOREVER, &bits);
-        if (st == CHIME_EPIPE) { /* that client is gone: still wait */
-            n->retries++;
-            st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
-        }
     } else {
+        n->quiet++;
         st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
     }
-    if (st >= 0 && (bits & others) && s->h->event) {
+    if (__builtin_expect(st < 0, 0)) {
+        if (st != CHIME_EPIPE)
+            return 0;
+        n->retries++; /* that client is gone: still wait */
+        st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
+        if (st < 0)
+            return 0;
+    }
+    if ((bits & others) && s->h->event) {
         counts_flush(s, n);
         s->h->event(bits & others, s->h->ctx);
         return 1;
@@ -520,22 +525,24 @@ static inline struct ipc_sconn *owed_take(struct ipc_server *s)
     struct ipc_sconn *c = s->nnotify ? s->notify[0] : NULL;
 
     s->nnotify = 0;
+    if (c)
+        c->notify = 0;
     return c;
 }
 
-/* ring_avail for run_single: how many requests c's ring holds, from one
- * read of its tail; a corrupt tail counts as rejected and holds none. */
-static inline uint32_t single_avail(struct ipc_sconn *c)
+/* run_single's way to serve c->staged: serve_one, with the counts added
+ * up first (a handler may read them). Returns whether c is owed a
+ * notification, which run_single keeps itself instead of in s's list. */
+static int serve_staged(struct ipc_server *s, struct ipc_sconn *c, struct loop_counts *n)
 {
-    uint32_t tail = __atomic_load_n(c->req.tail, __ATOMIC_ACQUIRE);
-    uint32_t avail = tail - c->req.next;
+    int owed;
 
-    if (__builtin_expect(avail > RING_SLOTS, 0)) {
-        c->rejected++;
-        return 0;
-    }
-    c->req.tail_seen = tail;
-    return avail;
+    counts_flush(s, n);
+    serve_one(s, c);
+    owed = c->notify;
+    c->notify = 0;
+    s->nnotify = 0; /* (it listed at most c) */
+    return owed;
 }
 
 /* The loop for one connection that does not poll: a private server's usual
@@ -546,15 +553,21 @@ static inline uint32_t single_avail(struct ipc_sconn *c)
  * once. The work is done in place: a request's first two words are read
  * straight from its slot and an IPC_OP_NULL is answered from them; anything
  * else is copied out (ring_copy_in) and given to serve_one, which looks only
- * at the copy. A NULL answer marks c owed without putting it on s's list.
- * Returns for what the general loop must see: a control event (a second
- * connection, say) or stop. */
-static __attribute__((noinline)) void run_single(struct ipc_server *s, struct ipc_sconn *c)
+ * at the copy. Whether c's client is owed a notification lives in a
+ * register (owed), not in c->notify and s's list. Returns for what the
+ * general loop must see: a control event (a second connection, say) or
+ * stop. */
+static __attribute__((noinline, optimize("omit-frame-pointer"))) void
+run_single(struct ipc_server *s, struct ipc_sconn *c)
 {
     const volatile uint32_t *ctl_tail = &s->ctl->tail.value;
     const uint32_t ctl_next = s->ctl_next; /* only the general loop moves it */
+    const uint64_t others = ~s->vector_bit;
     struct loop_counts n = {0};
+    int owed = c->notify; /* (s's list holds at most c) */
 
+    c->notify = 0;
+    s->nnotify = 0;
     for (;;) {
         uint32_t avail;
 
@@ -563,53 +576,58 @@ static __attribute__((noinline)) void run_single(struct ipc_server *s, struct ip
         if (__builtin_expect(c->staged_ok, 0)) {
             if (!cpl_room(c))
                 goto sleep;
-            counts_flush(s, &n);
-            serve_one(s, c);
-            s->nnotify = 0; /* (at most c, which c->notify says) */
+            owed |= serve_staged(s, c, &n);
             if (s->stop)
                 goto out;
         }
+        /* One acquire of the tail per wake; tail_seen is left alone (and
+         * reset on the way out). */
+        avail = __atomic_load_n(c->req.tail, __ATOMIC_ACQUIRE) - c->req.next;
+        if (__builtin_expect(avail > RING_SLOTS, 0)) {
+            c->rejected++;
+            avail = 0;
+        }
         /* Serve what there is, while there is room to answer. */
-        for (avail = single_avail(c); avail; avail--) {
+        for (; avail; avail--) {
             const volatile struct ipc_slot *in = &c->req.slot[c->req.next & RING_MASK];
             const volatile ring_word_t *w = (const volatile ring_word_t *)in;
+            uint32_t cn = c->cpl.next;
             uint64_t w0, w1;
 
             if (!cpl_room(c))
                 break;
             w0 = w[0];
             w1 = w[1];
-            if ((uint16_t)w0 == IPC_OP_NULL) {
+            if ((w0 << 48) == 0) { /* opcode IPC_OP_NULL */
                 ring_pop_commit(&c->req);
-                answer_null(c, w0, w1);
+                answer_null(c, cn, w0, w1);
                 n.served++;
-                c->notify = 1;
+                owed = 1;
                 continue;
             }
             ring_copy_in(&c->staged, in);
             ring_pop_commit(&c->req);
             c->staged_ok = 1;
-            counts_flush(s, &n);
-            serve_one(s, c);
-            s->nnotify = 0;
+            owed |= serve_staged(s, c, &n);
             if (s->stop)
                 goto out;
         }
     sleep:
-        if (server_sleep(s, c->notify ? c : NULL, &n) && s->stop)
+        if (server_sleep(s, owed ? c : NULL, others, &n) && s->stop) {
+            owed = 0;
             goto out;
+        }
+        owed = 0;
         if (__atomic_load_n(ctl_tail, __ATOMIC_ACQUIRE) != ctl_next)
             goto out;
     }
 out:
     /* Later requests of a second connection are ordered after these. */
     c->last_ts = ipc_now();
+    c->req.tail_seen = c->req.next; /* unknown: the next pop reads the tail */
     counts_flush(s, &n);
-    if (c->notify) { /* owed: into the general list, which holds at most c */
-        s->nnotify = 0;
-        c->notify = 0;
+    if (owed) /* into the general list, which is empty */
         want_notify(s, c);
-    }
 }
 
 static long server_start(struct ipc_server *s, const struct ipc_handlers *h)
@@ -682,7 +700,7 @@ long ipc_server_run(const struct ipc_handlers *h)
              * right away, carrying the last client notification along. */
             if (s.nnotify > 1)
                 notify_clients(&s, 1);
-            server_sleep(&s, owed_take(&s), &cnt);
+            server_sleep(&s, owed_take(&s), ~s.vector_bit, &cnt);
             counts_flush(&s, &cnt);
             continue;
         }
@@ -713,7 +731,7 @@ long ipc_server_run(const struct ipc_handlers *h)
             if (any_ready(&s))
                 continue;
         }
-        server_sleep(&s, owed_take(&s), &cnt);
+        server_sleep(&s, owed_take(&s), ~s.vector_bit, &cnt);
         counts_flush(&s, &cnt);
     }
     server_stop(&s);
