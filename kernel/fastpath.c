@@ -86,10 +86,10 @@ fastpath_send_wait(uint64_t index, uint64_t timeout, struct trapframe *tf)
     /* Point of no return: only stores from here on. */
     uintr_release_waiter(r, v->bit);
     r->state = T_RUNNING;
+    me->blocked = 1;
     r->hart = (int32_t)c->hartid;
     if (unlikely(r->timeout_link.next != &r->timeout_link))
         list_remove(&r->timeout_link);
-    me->blocked = 1;
     cur->state = T_BLOCKED;
     cur->block = B_UINTR;
     c->current = r;

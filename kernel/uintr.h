@@ -42,13 +42,22 @@ void uintr_sender_remove(struct space *s, int index);
 /* OR bits into t's pending word and make t notice (wake, IPI or nothing). */
 void uintr_post(struct thread *t, uint64_t bits);
 
+/* Swap rs->pending with 0, acquiring: one amoswap from the zero register
+ * (the compiler's __atomic_exchange_n loads a 0 into a register first). */
+static inline uint64_t uintr_take_pending(struct uintr_state *rs)
+{
+    uint64_t bits = 0; /* (for cppcheck: the asm writes it) */
+    __asm__ volatile("amoswap.d.aq %0, zero, (%1)" : "=r"(bits) : "r"(&rs->pending) : "memory");
+    return bits;
+}
+
 /* End the uintr wait of r (T_BLOCKED, B_UINTR): its wait returns 0 with all
  * its pending bits and bit in a1. Only stores besides the swap, so the
  * fastpath can use it past its point of no return; the caller makes r run. */
 static inline void uintr_release_waiter(struct thread *r, uint64_t bit)
 {
     struct uintr_state *rs = r->ustate;
-    r->tf.a1 = __atomic_exchange_n(&rs->pending, 0, __ATOMIC_ACQUIRE) | bit;
+    r->tf.a1 = uintr_take_pending(rs) | bit;
     r->tf.a0 = 0;
     rs->blocked = 0;
     r->block = B_NONE;
