@@ -50,7 +50,8 @@ struct ipc_server {
     int stop;
     /* IPC_OP_STATS */
     uint64_t served;
-    uint64_t notified;
+    uint64_t notified; /* notifications, plus the waits counted in quiet */
+    uint64_t quiet;    /* waits that notified nobody */
     uint64_t sleeps;
     uint64_t rejected;
 };
@@ -281,7 +282,7 @@ static void stats_reply(struct ipc_server *s, struct ipc_slot *cpl)
 {
     cpl->result = (int64_t)s->served;
     cpl->offset = uintr_self.syscalls;
-    cpl->length = s->notified;
+    cpl->length = s->notified - s->quiet;
     cpl->data = s->sleeps;
     cpl->arg = s->rejected;
     cpl->aux = s->nconns;
@@ -295,17 +296,13 @@ static inline void want_notify(struct ipc_server *s, struct ipc_sconn *c)
     }
 }
 
-/* Answer an IPC_OP_NULL request whose first two words were w0 (opcode,
- * flags, tag) and w1 (handle, aux), in place in the completion ring at next
- * (c->cpl.next), which cpl_room found room in: the whole completion in
- * eight stores. opcode,
- * flags, result and the rest are 0; tag and handle come from the request.
- * The caller counts it and owes the client a notification. */
-static inline void answer_null(struct ipc_sconn *c, uint32_t next, uint64_t w0, uint64_t w1)
+/* Write the completion of an IPC_OP_NULL request whose first two words
+ * were w0 (opcode, flags, tag) and w1 (handle, aux) into slot, a completion
+ * slot cpl_room found: eight stores. opcode, flags, result and the rest are
+ * 0; tag and handle come from the request. The caller publishes it. */
+static inline void fill_null(volatile struct ipc_slot *slot, uint64_t w0, uint64_t w1)
 {
-    /* (Read before the stores, which may alias anything.) */
-    volatile uint32_t *tail = c->cpl.tail;
-    volatile ring_word_t *w = (volatile ring_word_t *)&c->cpl.slot[next & RING_MASK];
+    volatile ring_word_t *w = (volatile ring_word_t *)slot;
 
     w[0] = w0 >> 32 << 32;
     w[1] = (uint32_t)w1;
@@ -315,8 +312,25 @@ static inline void answer_null(struct ipc_sconn *c, uint32_t next, uint64_t w0, 
     w[5] = 0;
     w[6] = 0;
     w[7] = 0;
-    c->cpl.next = next + 1;
-    __atomic_store_n(tail, next + 1, __ATOMIC_RELEASE);
+}
+
+/* Answer c's oldest request, an IPC_OP_NULL whose first two words were w0
+ * and w1, in place: pop it, fill its completion and push that, with one
+ * fence ordering the request's reads and the completion's writes before both
+ * index stores. (Everything is read before fill_null's stores, which may
+ * alias anything.) */
+static inline void answer_null(struct ipc_sconn *c, uint64_t w0, uint64_t w1)
+{
+    uint32_t head = c->req.next + 1, tail = c->cpl.next + 1;
+    volatile uint32_t *head_p = c->req.head, *tail_p = c->cpl.tail;
+    volatile struct ipc_slot *slot = &c->cpl.slot[(tail - 1) & RING_MASK];
+
+    c->req.next = head;
+    c->cpl.next = tail;
+    fill_null(slot, w0, w1);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(head_p, head, __ATOMIC_RELAXED);
+    __atomic_store_n(tail_p, tail, __ATOMIC_RELAXED);
 }
 
 /* Serve c's staged request and push its completion (space was reserved by
@@ -334,7 +348,8 @@ static void serve_one(struct ipc_server *s, struct ipc_sconn *c)
     if (req->opcode == IPC_OP_NULL) {
         const ring_word_t *w = (const ring_word_t *)req;
 
-        answer_null(c, c->cpl.next, w[0], w[1]);
+        fill_null(&c->cpl.slot[c->cpl.next & RING_MASK], w[0], w[1]);
+        ring_push_commit(&c->cpl);
         want_notify(s, c);
         return;
     }
@@ -465,27 +480,24 @@ static int any_ready(struct ipc_server *s)
  * anything else could read the totals: IPC_OP_STATS, a handler. */
 struct loop_counts {
     uint64_t served;
-    uint64_t sleeps;  /* waits, each with a notification unless quiet */
-    uint64_t quiet;   /* waits that notified nobody: notified = sleeps - quiet */
-    uint64_t retries; /* waits after a failed send_wait: syscalls = sleeps + retries */
+    uint64_t sleeps; /* waits: syscalls, and notifications unless s->quiet */
 };
 
 static void counts_flush(struct ipc_server *s, struct loop_counts *n)
 {
     s->served += n->served;
     s->sleeps += n->sleeps;
-    s->notified += n->sleeps - n->quiet;
-    uintr_self.syscalls += n->sleeps + n->retries;
+    s->notified += n->sleeps;
+    uintr_self.syscalls += n->sleeps;
     *n = (struct loop_counts){0};
 }
 
 /* Sleep until notified, telling owed (if not NULL), the one client still
  * owed a notification, on the way: one kernel entry for both, unless that
- * client polls. Bits of other vectors (others: all but the service vector)
- * go to the event handler. Returns 1 when that handler ran (it may have
+ * client polls. Bits of other vectors go to the event handler. Returns 1 when that handler ran (it may have
  * stopped the server). */
 static inline __attribute__((always_inline)) int
-server_sleep(struct ipc_server *s, struct ipc_sconn *owed, uint64_t others, struct loop_counts *n)
+server_sleep(struct ipc_server *s, struct ipc_sconn *owed, struct loop_counts *n)
 {
     uint64_t bits;
     long st;
@@ -499,21 +511,24 @@ server_sleep(struct ipc_server *s, struct ipc_sconn *owed, uint64_t others, stru
     if (owed) {
         st = uintr_send_wait_uncounted(owed->reply_index, CHIME_FOREVER, &bits);
     } else {
-        n->quiet++;
+        s->quiet++; /* (rare: counted in memory) */
         st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
     }
     if (__builtin_expect(st < 0, 0)) {
         if (st != CHIME_EPIPE)
             return 0;
-        n->retries++; /* that client is gone: still wait */
+        uintr_self.syscalls++; /* that client is gone: still wait */
         st = uintr_wait_uncounted(CHIME_FOREVER, &bits);
         if (st < 0)
             return 0;
     }
-    if ((bits & others) && s->h->event) {
-        counts_flush(s, n);
-        s->h->event(bits & others, s->h->ctx);
-        return 1;
+    if (__builtin_expect(bits != s->vector_bit, 0)) {
+        bits &= ~s->vector_bit;
+        if (bits && s->h->event) {
+            counts_flush(s, n);
+            s->h->event(bits, s->h->ctx);
+            return 1;
+        }
     }
     return 0;
 }
@@ -560,16 +575,13 @@ static int serve_staged(struct ipc_server *s, struct ipc_sconn *c, struct loop_c
 static __attribute__((noinline, optimize("omit-frame-pointer"))) void
 run_single(struct ipc_server *s, struct ipc_sconn *c)
 {
-    const volatile uint32_t *ctl_tail = &s->ctl->tail.value;
-    const uint32_t ctl_next = s->ctl_next; /* only the general loop moves it */
-    const uint64_t others = ~s->vector_bit;
     struct loop_counts n = {0};
     int owed = c->notify; /* (s's list holds at most c) */
 
     c->notify = 0;
     s->nnotify = 0;
     for (;;) {
-        uint32_t avail;
+        uint32_t avail, ctl;
 
         /* A request staged by the general loop, or one that found the
          * completion ring full last time. */
@@ -580,18 +592,22 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
             if (s->stop)
                 goto out;
         }
-        /* One acquire of the tail per wake; tail_seen is left alone (and
-         * reset on the way out). */
-        avail = __atomic_load_n(c->req.tail, __ATOMIC_ACQUIRE) - c->req.next;
-        if (__builtin_expect(avail > RING_SLOTS, 0)) {
-            c->rejected++;
-            avail = 0;
+        /* One read of the tail per wake (tail_seen is left alone, and reset
+         * on the way out), and of the control ring's, under one fence. */
+        avail = __atomic_load_n(c->req.tail, __ATOMIC_RELAXED);
+        ctl = __atomic_load_n(&s->ctl->tail.value, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (ctl != s->ctl_next) /* (only the general loop moves ctl_next) */
+            goto out;
+        avail -= c->req.next;
+        if (__builtin_expect(avail - 1 >= RING_SLOTS, 0)) { /* none, or corrupt */
+            c->rejected += avail != 0;
+            goto sleep;
         }
         /* Serve what there is, while there is room to answer. */
         for (; avail; avail--) {
             const volatile struct ipc_slot *in = &c->req.slot[c->req.next & RING_MASK];
             const volatile ring_word_t *w = (const volatile ring_word_t *)in;
-            uint32_t cn = c->cpl.next;
             uint64_t w0, w1;
 
             if (!cpl_room(c))
@@ -599,8 +615,7 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
             w0 = w[0];
             w1 = w[1];
             if ((w0 << 48) == 0) { /* opcode IPC_OP_NULL */
-                ring_pop_commit(&c->req);
-                answer_null(c, cn, w0, w1);
+                answer_null(c, w0, w1);
                 n.served++;
                 owed = 1;
                 continue;
@@ -613,13 +628,11 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
                 goto out;
         }
     sleep:
-        if (server_sleep(s, owed ? c : NULL, others, &n) && s->stop) {
+        if (server_sleep(s, owed ? c : NULL, &n) && s->stop) {
             owed = 0;
             goto out;
         }
         owed = 0;
-        if (__atomic_load_n(ctl_tail, __ATOMIC_ACQUIRE) != ctl_next)
-            goto out;
     }
 out:
     /* Later requests of a second connection are ordered after these. */
@@ -700,7 +713,7 @@ long ipc_server_run(const struct ipc_handlers *h)
              * right away, carrying the last client notification along. */
             if (s.nnotify > 1)
                 notify_clients(&s, 1);
-            server_sleep(&s, owed_take(&s), ~s.vector_bit, &cnt);
+            server_sleep(&s, owed_take(&s), &cnt);
             counts_flush(&s, &cnt);
             continue;
         }
@@ -731,7 +744,7 @@ long ipc_server_run(const struct ipc_handlers *h)
             if (any_ready(&s))
                 continue;
         }
-        server_sleep(&s, owed_take(&s), ~s.vector_bit, &cnt);
+        server_sleep(&s, owed_take(&s), &cnt);
         counts_flush(&s, &cnt);
     }
     server_stop(&s);
