@@ -83,6 +83,8 @@ struct ipc_conn {
     uint64_t completed;      /* asynchronous completions handled */
     uint64_t completed_seen; /* value of completed when ipc_wait last returned */
     struct ipc_conn *next;   /* this thread's connections */
+    struct ipc_slot scratch; /* ipc_call_begin's slot when the ring has none */
+    struct ipc_slot reply;   /* ipc_call_end's reply when it is not in place */
     struct ring_tags tags;   /* asynchronous requests in flight */
     struct ipc_pending pend[RING_SLOTS];
 };
@@ -107,11 +109,48 @@ long ipc_connect_wait(struct ipc_conn **out, const char *name, size_t size, unsi
  * unmapped and c is freed. */
 long ipc_disconnect(struct ipc_conn *c);
 
-/* Send req and wait for its completion, copied into *reply (the tag and
- * timestamp of req are filled in by libos). Returns reply->result, or
+/* Send req and wait for its completion, copied into *reply (libos sets the
+ * tag and timestamp of the request it sends): ipc_call_begin, a copy of req,
+ * ipc_call_end and a copy of the reply. Returns reply->result, or
  * CHIME_EPIPE once the server is gone. Other completions that arrive in the
  * meantime run their callbacks. */
 long ipc_call(struct ipc_conn *c, const struct ipc_slot *req, struct ipc_slot *reply);
+
+/* Zero-copy synchronous calls (DESIGN §5: requests are written in place).
+ *
+ *     struct ipc_slot *rq = ipc_call_begin(c);
+ *     rq->opcode = ECHO_OP_ECHO;   (every field the opcode uses: the slot
+ *     rq->flags = 0;                holds an older request's bytes)
+ *     ...
+ *     const struct ipc_slot *cpl = ipc_call_end(c, rq);
+ *     use cpl->result, cpl->arg, ...
+ *
+ * ipc_call_begin returns the slot to build the request in: the next slot of
+ * the shared request ring, or a private one when the ring is full. libos
+ * sets tag and timestamp. ipc_call_end publishes it, notifies the server,
+ * waits, and returns the reply: on the fast path (DESIGN §7: no handler to
+ * mask, no polling, nothing else in flight) the completion itself, in the
+ * shared completion ring; otherwise a private copy. Either way it stays
+ * valid until the next IPC call of this thread (ipc_call_end, ipc_call,
+ * ipc_queue, ipc_poll, ...) or until its uintr handler runs, and a failed
+ * call (CHIME_EPIPE once the server is gone) is a reply whose result is the
+ * error. Between begin and end, make no other call on c.
+ *
+ * In shared memory the server could still change the reply while it is
+ * read: read each field once if that matters (libos reads the tag once). */
+struct ipc_slot *ipc_call_begin_slow(struct ipc_conn *c);
+
+static inline __attribute__((always_inline)) struct ipc_slot *ipc_call_begin(struct ipc_conn *c)
+{
+    uint32_t next = c->req.next;
+
+    /* (The head last read says there is room: there still is.) */
+    if (__builtin_expect(next - c->req.head_seen < RING_SLOTS, 1))
+        return (struct ipc_slot *)&c->req.slot[next & RING_MASK];
+    return ipc_call_begin_slow(c);
+}
+
+const struct ipc_slot *ipc_call_end(struct ipc_conn *c, struct ipc_slot *rq);
 
 /* Queue req without waiting; cb(c, cpl, ctx) runs when it completes.
  * ipc_submit notifies the server; ipc_queue does not (call ipc_flush after a

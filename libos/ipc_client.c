@@ -365,33 +365,89 @@ static inline void give_back(const struct ipc_conn *c, uint64_t bits)
         uintr_repost(bits | (thread_async ? 1ull << c->vector : 0));
 }
 
+/* Give the server back the completion slot ipc_call_end left in place
+ * (it advanced cpl.next without publishing the head): publish the head. */
+static inline void cpl_release(struct ipc_conn *c)
+{
+    __atomic_store_n(c->cpl.head, c->cpl.next, __ATOMIC_RELEASE);
+}
+
+/* ipc_call_begin when the head it last read says the ring is full: read
+ * the head again. */
+struct ipc_slot *ipc_call_begin_slow(struct ipc_conn *c)
+{
+    if (ring_space(&c->req) > 0)
+        return (struct ipc_slot *)&c->req.slot[c->req.next & RING_MASK];
+    return &c->scratch;
+}
+
+/* ipc_call_end off the fast path: call_general on the request in rq (the
+ * ring slot itself, or c->scratch), the reply copied into c->reply. */
+static __attribute__((noinline)) const struct ipc_slot *call_end_general(struct ipc_conn *c,
+                                                                         const struct ipc_slot *rq)
+{
+    call_general(c, rq, &c->reply);
+    return &c->reply;
+}
+
+/* ipc_call_end after its wait when the reply was not simply there: the
+ * wait failed, took bits of other vectors, or found another completion or
+ * none. Returns the reply, copied into c->reply. */
+static __attribute__((noinline)) const struct ipc_slot *
+call_end_slow(long st, uint64_t bits, struct ipc_conn *c, uint32_t tag)
+{
+    if (st >= 0) {
+        give_back(c, bits);
+        if (ring_pop(&c->cpl, &c->reply) == 0) {
+            if (c->reply.tag == tag)
+                return &c->reply;
+            /* A stale or invented tag (nothing else is in flight). */
+            complete_async(c, &c->reply);
+        }
+    }
+    c->inflight++;
+    call_wait(c, tag, &c->reply, 0);
+    return &c->reply;
+}
+
 /* The fastpath (DESIGN §7): one kernel entry each way. Taken when the
- * thread has no handler to mask and does not poll, nothing else is in flight
- * and the ring has room; it publishes the request, notifies the server and
- * waits in the same uintr_send_wait, and finds the reply first in the
- * completion ring. Anything else
- * goes to call_general. A closed connection needs no test here: the wait
- * fails or finds nothing, and call_wait sees closed. */
-__attribute__((optimize("omit-frame-pointer"))) long
-ipc_call(struct ipc_conn *c, const struct ipc_slot *req, struct ipc_slot *reply)
+ * thread has no handler to mask and does not poll, nothing else is in
+ * flight, and rq is the ring's next slot (which ipc_call_begin returns only
+ * when the ring has room for it): it publishes the request,
+ * notifies the server and waits in the same uintr_send_wait, and finds the
+ * reply first in the completion ring, where it leaves it (the next call
+ * releases it). Anything else goes to call_general or call_end_slow, both
+ * tail calls, so the fast path keeps only c in a saved register. A closed
+ * connection needs no test here: the wait fails or finds nothing, and
+ * call_wait sees closed. */
+__attribute__((optimize("omit-frame-pointer"))) const struct ipc_slot *
+ipc_call_end(struct ipc_conn *c, struct ipc_slot *rq)
 {
     struct ipc_header *h = c->hdr;
     uint32_t next = c->req.next;
-    volatile struct ipc_slot *s;
-    uint32_t tag;
+    volatile struct ipc_slot *s = &c->req.slot[next & RING_MASK];
+    uint32_t tag, cn, tail;
     uint64_t bits;
-    long st, r_pop;
+    long st;
 
-    if (__builtin_expect((c->poll_ticks | c->inflight) != 0 || uintr_self.handler != NULL ||
-                             next - c->req.head_seen >= RING_SLOTS,
-                         0))
-        return call_general(c, req, reply);
-    s = &c->req.slot[next & RING_MASK];
+    /* (rq == s: ipc_call_begin found room for it, and only a push, which
+     * moves next, takes room away.) */
+    if (__builtin_expect((volatile struct ipc_slot *)rq != s ||
+                             (c->poll_ticks | c->inflight) != 0 || uintr_self.handler != NULL,
+                         0)) {
+        cpl_release(c);
+        return call_end_general(c, rq);
+    }
     tag = sync_tag(c);
-    ring_copy_out(s, req);
     s->tag = tag;
     s->timestamp = ipc_now();
-    ring_push_commit(&c->req);
+    /* Publish the request and give back the completion the last call left
+     * in place: one fence before both stores (cpl_release and
+     * ring_push_commit in one). */
+    c->req.next = next + 1;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(c->cpl.head, c->cpl.next, __ATOMIC_RELAXED);
+    __atomic_store_n(c->req.tail, next + 1, __ATOMIC_RELAXED);
 
     /* No completion can be in the ring yet, and the server notifies us for
      * it (client_awake is 0): wait first, look afterwards. */
@@ -400,20 +456,32 @@ ipc_call(struct ipc_conn *c, const struct ipc_slot *req, struct ipc_slot *reply)
         st = uintr_send_wait(c->send_index, CHIME_FOREVER, &bits);
     else
         st = uintr_wait(CHIME_FOREVER, &bits);
-    r_pop = st < 0 ? CHIME_EAGAIN : ring_pop(&c->cpl, reply);
-    if (__builtin_expect(r_pop == 0 && reply->tag == tag, 1)) {
-        give_back(c, bits);
-        return reply->result;
+
+    /* ring_pop_begin, in short: one acquire of the tail, which must show
+     * 1..RING_SLOTS completions. */
+    cn = c->cpl.next;
+    tail = __atomic_load_n(c->cpl.tail, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (__builtin_expect(
+            st >= 0 && ((bits & c->others) | thread_async) == 0 && tail - cn - 1 < RING_SLOTS, 1)) {
+        const volatile struct ipc_slot *cpl = &c->cpl.slot[cn & RING_MASK];
+
+        c->cpl.tail_seen = tail;
+        if (__builtin_expect(cpl->tag == tag, 1)) {
+            c->cpl.next = cn + 1; /* in place until the next call */
+            return (const struct ipc_slot *)cpl;
+        }
     }
-    /* Something else happened first: the reply is not there yet, another
-     * completion is, or the wait failed. The general loop sorts it out. */
-    c->inflight++;
-    if (st >= 0) {
-        give_back(c, bits);
-        if (r_pop == 0)
-            complete_async(c, reply);
-    }
-    return call_wait(c, tag, reply, 0);
+    return call_end_slow(st, bits, c, tag);
+}
+
+long ipc_call(struct ipc_conn *c, const struct ipc_slot *req, struct ipc_slot *reply)
+{
+    struct ipc_slot *rq = ipc_call_begin(c);
+
+    ring_copy_out(rq, req);
+    ring_copy_in(reply, ipc_call_end(c, rq));
+    return reply->result;
 }
 
 long ipc_queue(struct ipc_conn *c, const struct ipc_slot *req, ipc_callback_t cb, void *ctx)
@@ -425,6 +493,9 @@ long ipc_queue(struct ipc_conn *c, const struct ipc_slot *req, ipc_callback_t cb
     if (ipc_closed(c))
         return CHIME_EPIPE;
     was = mask();
+    /* A completion left in place by ipc_call_end would keep the server
+     * from answering the last of RING_SLOTS requests. */
+    cpl_release(c);
     s = ring_push_begin(&c->req);
     if (!s || c->inflight >= RING_SLOTS) {
         uintr_restore(was);

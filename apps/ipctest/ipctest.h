@@ -39,5 +39,6 @@ int vec_child(int argc, char **argv);
 int test_kill(int argc, char **argv);
 int busy_client(int argc, char **argv);
 int test_irq(int argc, char **argv);
+int test_zcopy(int argc, char **argv);
 
 #endif

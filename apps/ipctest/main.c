@@ -88,12 +88,13 @@ static const struct {
     {"bad", test_bad},       {"vec-child", vec_child},
     {"kill", test_kill},     {"busy-client", busy_client},
     {"irq", test_irq},       {"uipi-child", uipi_child},
+    {"zcopy", test_zcopy},
 };
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        printf("usage: ipctest stress|regs|wake|bad|kill|irq\n");
+        printf("usage: ipctest stress|regs|wake|bad|kill|irq|zcopy\n");
         return 2;
     }
     for (unsigned i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
