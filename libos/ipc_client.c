@@ -452,7 +452,7 @@ ipc_call_end(struct ipc_conn *c, struct ipc_slot *rq)
     /* No completion can be in the ring yet, and the server notifies us for
      * it (client_awake is 0): wait first, look afterwards. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (h->server_awake.value == 0)
+    if (__builtin_expect(h->server_awake.value == 0, 1)) /* (polling servers: other harts) */
         st = uintr_send_wait(c->send_index, CHIME_FOREVER, &bits);
     else
         st = uintr_wait(CHIME_FOREVER, &bits);

@@ -14,6 +14,7 @@
 #include <chime/proto/echo.h>
 
 #include "ipctest.h"
+#include "libos/libos.h"
 #include "libos/syscall.h"
 #include "libos/uintr.h"
 
@@ -104,7 +105,12 @@ static void copying(struct ipc_conn *c)
         ipc_queue(c, &(struct ipc_slot){.opcode = IPC_OP_NULL}, async_cb, NULL);
     ipc_flush(c);
     r = echo_in_place(c, 0, 8, 3, &rq);
-    tap(!in_buffer(c, rq), "zcopy: a full ring: the request is built in a private slot");
+    /* On one hart the server cannot run before we block; on more, it polls
+     * and may have made room already. */
+    if (libos_nharts() == 1)
+        tap(!in_buffer(c, rq), "zcopy: a full ring: the request is built in a private slot");
+    else
+        tap_skip("zcopy: a full ring: a private slot", "the server may have made room");
     tap(echo_ok(r, 8, echo_checksum(data, 8), 3) && async_done == RING_SLOTS && !async_bad,
         "zcopy: ... and the call waits for room and works (%u callbacks)", async_done);
 
