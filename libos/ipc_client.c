@@ -372,13 +372,13 @@ static inline void cpl_release(struct ipc_conn *c)
     __atomic_store_n(c->cpl.head, c->cpl.next, __ATOMIC_RELEASE);
 }
 
-/* ipc_call_begin when the head it last read says the ring is full: read
- * the head again. */
+/* ipc_call_begin when the head it last read says the ring is full:
+ * ring_push_begin reads it again. */
 struct ipc_slot *ipc_call_begin_slow(struct ipc_conn *c)
 {
-    if (ring_space(&c->req) > 0)
-        return (struct ipc_slot *)&c->req.slot[c->req.next & RING_MASK];
-    return &c->scratch;
+    volatile struct ipc_slot *s = ring_push_begin(&c->req);
+
+    return s ? (struct ipc_slot *)s : &c->scratch;
 }
 
 /* ipc_call_end off the fast path: call_general on the request in rq (the

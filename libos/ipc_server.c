@@ -494,8 +494,8 @@ static void counts_flush(struct ipc_server *s, struct loop_counts *n)
 
 /* Sleep until notified, telling owed (if not NULL), the one client still
  * owed a notification, on the way: one kernel entry for both, unless that
- * client polls. Bits of other vectors go to the event handler. Returns 1 when that handler ran (it may have
- * stopped the server). */
+ * client polls. Bits of other vectors go to the event handler. Returns 1
+ * when that handler ran (it may have stopped the server). */
 static inline __attribute__((always_inline)) int
 server_sleep(struct ipc_server *s, struct ipc_sconn *owed, struct loop_counts *n)
 {
@@ -582,6 +582,7 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
     s->nnotify = 0;
     for (;;) {
         uint32_t avail, ctl;
+        int ran;
 
         /* A request staged by the general loop, or one that found the
          * completion ring full last time. */
@@ -628,11 +629,10 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
                 goto out;
         }
     sleep:
-        if (server_sleep(s, owed ? c : NULL, &n) && s->stop) {
-            owed = 0;
-            goto out;
-        }
+        ran = server_sleep(s, owed ? c : NULL, &n);
         owed = 0;
+        if (ran && s->stop)
+            goto out;
     }
 out:
     /* Later requests of a second connection are ordered after these. */
