@@ -1,6 +1,12 @@
 /* Raw Chime syscalls: ecall with a7 = number, a0..a5 = arguments;
  * a0 = result (negative CHIME_E* on error), a1 = second result.
- * Everything else in libos is built on these. */
+ * Everything else in libos is built on these.
+ *
+ * The ABI (include/chime/syscall.h) lets any call write a1 (MEM_STATS,
+ * HANDLE_INFO, IPC_SERVE, UINTR_WAIT do), so every stub declares a1
+ * written: an input-output operand where a1 carries an argument, a clobber
+ * where it does not. SYS_UINTR_SEND_WAIT clobbers more and has its own stub
+ * (uintr.h). */
 #ifndef LIBOS_SYSCALL_H
 #define LIBOS_SYSCALL_H
 
@@ -17,17 +23,22 @@ struct sysret2 {
     register long r7 __asm__("a7") = (n);                                                          \
     __asm__ volatile("ecall" : __VA_ARGS__ : "memory")
 
+/* The same for stubs that pass nothing in a1. */
+#define CHIME_SYSCALL_BODY_A1(n, ...)                                                              \
+    register long r7 __asm__("a7") = (n);                                                          \
+    __asm__ volatile("ecall" : __VA_ARGS__ : "memory", "a1")
+
 static inline long syscall0(long n)
 {
     register long a0 __asm__("a0");
-    CHIME_SYSCALL_BODY(n, "=r"(a0) : "r"(r7));
+    CHIME_SYSCALL_BODY_A1(n, "=r"(a0) : "r"(r7));
     return a0;
 }
 
 static inline long syscall1(long n, long x0)
 {
     register long a0 __asm__("a0") = x0;
-    CHIME_SYSCALL_BODY(n, "+r"(a0) : "r"(r7));
+    CHIME_SYSCALL_BODY_A1(n, "+r"(a0) : "r"(r7));
     return a0;
 }
 

@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 {
     printf("systest: %d hart%s, starting on hart %d\n", libos_nharts(),
            libos_nharts() == 1 ? "" : "s", libos_hart_self());
+    test_abi();
     test_faults();
     test_pointers();
     test_handles();

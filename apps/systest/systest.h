@@ -31,5 +31,6 @@ void test_threads(void);
 void test_process(void);
 void test_memory(void);
 void test_time(void);
+void test_abi(void);
 
 #endif
