@@ -438,19 +438,26 @@ long sys_space_wait(struct trapframe *tf)
     sched_return();
 }
 
+/* An exit status from user space: its low 8 bits, as a shell sees it, so
+ * a waiter never reads one as a (negative) error code. */
+static int exit_status_from_user(uint64_t status)
+{
+    return (int)(status & CHIME_STATUS_MASK);
+}
+
 long sys_space_kill(struct trapframe *tf)
 {
     int err;
     struct space *s = space_from_handle((int64_t)tf->a0, CHIME_R_MANAGE, &err);
     if (!s)
         return err;
-    space_exit(s, (int)tf->a1);
+    space_exit(s, exit_status_from_user(tf->a1));
     return 0;
 }
 
 long sys_exit(struct trapframe *tf)
 {
-    space_exit(this_cpu()->current->space, (int)tf->a0);
+    space_exit(this_cpu()->current->space, exit_status_from_user(tf->a0));
     return 0;
 }
 

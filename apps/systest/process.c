@@ -32,6 +32,39 @@ static void exit_status(void)
           "process: waitpid on a pid never spawned fails with ECHILD");
 }
 
+/* Statuses are 0..255 whatever a process passes to SYS_EXIT or
+ * SYS_SPACE_KILL: never a negative number a waiter would take for an
+ * error. */
+static void status_range(void)
+{
+    char *minus9[] = {"rawexit", "-9", NULL};
+    char *big[] = {"rawexit", "300", NULL};
+    char *spin_args[] = {"spin", NULL};
+    pid_t pid;
+    int st = -1;
+    long r;
+
+    r = child_run(minus9, 0);
+    check(r == 247, "process: SYS_EXIT(-9) gives the waiter status 247 (got %ld)", r);
+    if (child_start(&pid, minus9, 0) == 0) {
+        pid_t w = waitpid(pid, &st, 0);
+        check(w == pid && WIFEXITED(st) && WEXITSTATUS(st) == 247,
+              "process: waitpid sees SYS_EXIT(-9) as exit status 247 (pid %d, 0x%x)", (int)w, st);
+    } else {
+        check(0, "process: spawn a child for waitpid");
+    }
+    r = child_run(big, 0);
+    check(r == 300 % 256, "process: SYS_EXIT(300) gives status 44 (got %ld)", r);
+    if (child_start(&pid, spin_args, 0) == 0) {
+        r = syscall2(SYS_SPACE_KILL, pid, -1);
+        long w = chime_wait(pid, CHIME_FOREVER);
+        check(r == 0 && w == 255, "process: SPACE_KILL(status -1) gives status 255 (%ld, %ld)", r,
+              w);
+    } else {
+        check(0, "process: spawn a spinning child to kill");
+    }
+}
+
 static void nohang_and_kill(void)
 {
     char *sleep_args[] = {"sleep", "300", NULL};
@@ -141,6 +174,7 @@ static void privileged(void)
 void test_process(void)
 {
     exit_status();
+    status_range();
     nohang_and_kill();
     arguments();
     bad_programs();

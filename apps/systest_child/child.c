@@ -2,6 +2,7 @@
  * it does; its exit status (or the way it dies) is what systest checks.
  *
  *   exit N            exit with status N
+ *   rawexit N         SYS_EXIT(N) directly, without libos's exit()
  *   fault KIND        die by a fault: load0, kstore, illegal, misaligned,
  *                     exec, rostore, thread (a second thread faults)
  *   argv ARGS...      exit 0 if ARGS are exactly expected_args and the
@@ -103,6 +104,8 @@ int main(int argc, char **argv)
         return 100;
     if (strcmp(argv[1], "exit") == 0 && argc > 2)
         return atoi(argv[2]);
+    if (strcmp(argv[1], "rawexit") == 0 && argc > 2)
+        syscall1(SYS_EXIT, atol(argv[2]));
     if (strcmp(argv[1], "fault") == 0 && argc > 2)
         fault(argv[2]);
     if (strcmp(argv[1], "argv") == 0)

@@ -84,6 +84,9 @@ struct chime_boot_info {
  * convention: 128 + SIGSEGV, 128 + SIGKILL). */
 #define CHIME_STATUS_FAULT 139
 #define CHIME_STATUS_KILLED 137
+/* SYS_EXIT and SYS_SPACE_KILL keep only these bits of the status they are
+ * given: every exit status is 0..255, never a negative error code. */
+#define CHIME_STATUS_MASK 0xff
 
 _Static_assert(sizeof(struct chime_boot_device) == 64, "boot device record is 64 bytes");
 _Static_assert(sizeof(struct chime_boot_info) <= 4096, "boot info fits a page");

@@ -47,9 +47,10 @@ enum chime_sysno {
     SYS_SPACE_WRITE = 25,    /* (space h, dst va, src, len) -> 0: copy from the
                                 caller into another space it holds */
     SYS_SPACE_GRANT = 26,    /* (space h, h, rights) -> handle in that space */
-    SYS_SPACE_WAIT = 27,     /* (space h, timeout) -> exit status */
-    SYS_SPACE_KILL = 28,     /* (space h, status) -> 0 */
-    SYS_EXIT = 29,           /* (status) -> no return: end the process */
+    SYS_SPACE_WAIT = 27,     /* (space h, timeout) -> exit status 0..255 */
+    SYS_SPACE_KILL = 28,     /* (space h, status) -> 0; status & 0xff */
+    SYS_EXIT = 29,           /* (status) -> no return: end the process
+                                with status & 0xff */
 
     /* ---- handles ----------------------------------------------------- */
     SYS_HANDLE_CLOSE = 30,   /* (h) -> 0 */
