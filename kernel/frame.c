@@ -127,11 +127,30 @@ bool frame_pool_free(struct frame_pool *p, uint64_t pa, uint64_t n)
 #ifndef HOST_TEST
 struct frame_pool kernel_frames;
 
+/* Zero n frames at pa with doubleword stores: picolibc's memset stores one
+ * byte at a time, eight times the work for every frame a map hands out.
+ * (The attribute keeps GCC from turning the loop back into memset.) */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void frames_zero(uint64_t pa,
+                                                                                      uint64_t n)
+{
+    uint64_t *w = phys_to_virt(pa), *end = w + n * (PAGE_SIZE / 8);
+    for (; w < end; w += 8) {
+        w[0] = 0;
+        w[1] = 0;
+        w[2] = 0;
+        w[3] = 0;
+        w[4] = 0;
+        w[5] = 0;
+        w[6] = 0;
+        w[7] = 0;
+    }
+}
+
 uint64_t frame_alloc(void)
 {
     uint64_t pa = frame_pool_alloc(&kernel_frames);
     if (pa)
-        memset(phys_to_virt(pa), 0, PAGE_SIZE);
+        frames_zero(pa, 1);
     return pa;
 }
 
@@ -139,7 +158,7 @@ uint64_t frame_alloc_contig(uint64_t n)
 {
     uint64_t pa = frame_pool_alloc_contig(&kernel_frames, n, 1);
     if (pa)
-        memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+        frames_zero(pa, n);
     return pa;
 }
 
