@@ -270,11 +270,12 @@ long copy_to_user(uint64_t udst, const void *src, size_t len)
 
 /* ---- syscalls ------------------------------------------------------------------- */
 
-/* A user range for mapping: page-aligned, non-empty, below the kernel area. */
+/* A user range for mapping: page-aligned, non-empty, below the kernel
+ * area, and no longer than one call may cover (CHIME_MAP_RANGE_MAX). */
 static bool map_range_ok(uint64_t va, uint64_t len)
 {
-    return (va | len) % PAGE_SIZE == 0 && len && va >= CHIME_USER_BASE && va < CHIME_KAREA_BASE &&
-           len <= CHIME_KAREA_BASE - va;
+    return (va | len) % PAGE_SIZE == 0 && len && len <= CHIME_MAP_RANGE_MAX &&
+           va >= CHIME_USER_BASE && va < CHIME_KAREA_BASE && len <= CHIME_KAREA_BASE - va;
 }
 
 static bool prot_ok(uint64_t prot)
@@ -318,13 +319,27 @@ static struct space *map_target(const struct trapframe *tf, uint64_t va, uint64_
     return s;
 }
 
+/* At most CHIME_MAP_ANON_MAX bytes of frames to zero per call, and a map
+ * of more pages than are free is refused before any work. */
 long sys_space_map_anon(struct trapframe *tf)
 {
     int err;
     struct space *s = map_target(tf, tf->a1, tf->a2, tf->a3, &err);
     if (!s)
         return err;
+    if (tf->a2 > CHIME_MAP_ANON_MAX)
+        return CHIME_EINVAL;
+    if (tf->a2 / PAGE_SIZE > kernel_frames.nfree)
+        return CHIME_ENOMEM;
     return pt_map_range(s->root, tf->a1, tf->a2, 0, (uint32_t)tf->a3);
+}
+
+/* The CHIME_PROT_* bits the frames rights allow. */
+static uint32_t rights_to_prot(uint32_t rights)
+{
+    return ((rights & CHIME_R_READ) ? CHIME_PROT_READ : 0) |
+           ((rights & CHIME_R_WRITE) ? CHIME_PROT_WRITE : 0) |
+           ((rights & CHIME_R_EXEC) ? CHIME_PROT_EXEC : 0);
 }
 
 long sys_space_map_frames(struct trapframe *tf)
@@ -346,7 +361,9 @@ long sys_space_map_frames(struct trapframe *tf)
     struct frames *f = container_of(o, struct frames, obj);
     if (off > f->size || len > f->size - off)
         return CHIME_ERANGE;
-    return pt_map_range(s->root, va, len, f->base + off, (uint32_t)prot);
+    /* The handle's rights stay with the mapping: PROTECT never exceeds them. */
+    uint32_t max = rights_to_prot(handle_rights(&me->handles, (int64_t)tf->a1));
+    return pt_map_frames(s->root, va, len, f->base + off, (uint32_t)prot, max);
 }
 
 long sys_space_unmap(struct trapframe *tf)
@@ -387,11 +404,17 @@ long sys_space_write(struct trapframe *tf)
         return CHIME_EFAULT;
     if (s->state != S_ALIVE)
         return CHIME_ESRCH;
+    /* The target's protection holds: only writable pages take bytes, and a
+     * range with any other page changes nothing. */
+    for (uint64_t va = ALIGN_DOWN(dst, PAGE_SIZE); len && va < dst + len; va += PAGE_SIZE) {
+        if (!pt_translate(s->root, va, 0))
+            return CHIME_EFAULT;
+        if (!pt_translate(s->root, va, PTE_W))
+            return CHIME_EPERM;
+    }
     while (len) {
         uint64_t chunk = MIN(len, PAGE_SIZE - (dst & (PAGE_SIZE - 1)));
-        uint64_t pa = pt_translate(s->root, dst, 0);
-        if (!pa)
-            return CHIME_EFAULT;
+        uint64_t pa = pt_translate(s->root, dst, PTE_W);
         if (copy_from_user(phys_to_virt(pa), src, chunk) < 0)
             return CHIME_EFAULT;
         dst += chunk;

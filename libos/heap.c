@@ -31,8 +31,8 @@ static int heap_grow(uintptr_t new_brk)
 
     if (end <= heap_mapped)
         return 0;
-    r = syscall4(SYS_SPACE_MAP_ANON, CHIME_SELF, (long)heap_mapped, (long)(end - heap_mapped),
-                 CHIME_PROT_READ | CHIME_PROT_WRITE);
+    r = syscall_map_anon(CHIME_SELF, heap_mapped, end - heap_mapped,
+                         CHIME_PROT_READ | CHIME_PROT_WRITE);
     if (r < 0)
         return r;
     heap_mapped = end;

@@ -1,8 +1,9 @@
 /* posix_spawn and waitpid: ELF loading in user space (see spawn.h).
  *
  * A child is built from outside: SYS_SPACE_CREATE makes an empty process,
- * each PT_LOAD segment is mapped zeroed with its final protection and its
- * file bytes copied in with SYS_SPACE_WRITE (which ignores protection), the
+ * each PT_LOAD segment is mapped zeroed and writable, its file bytes are
+ * copied in with SYS_SPACE_WRITE (which honours the target's protection),
+ * then every segment gets its final protection with SYS_SPACE_PROTECT, the
  * main stack gets the argument block (libos.h, struct libos_startup), the
  * boot archive handle is granted so the child can spawn in turn, and the
  * first thread starts at the ELF entry with sp = a0 = the startup block. */
@@ -272,44 +273,31 @@ static uint64_t page_up(uint64_t x)
     return page_down(x + CHIME_PAGE_SIZE - 1);
 }
 
-/* If the page at va is one segment j < i already mapped, widen its
- * protection to cover segment i too and report 1. */
-static long shared_page(long space, const struct elf_image *img, int i, uint64_t va, int *shared)
+/* Whether segment j < i already mapped the page at va. */
+static int page_mapped_before(const struct elf_image *img, int i, uint64_t va)
 {
-    *shared = 0;
     for (int j = 0; j < i; j++) {
         const struct elf_segment *s = &img->seg[j];
-        if (va >= page_down(s->vaddr) && va < page_up(s->vaddr + s->memsz)) {
-            *shared = 1;
-            return syscall4(SYS_SPACE_PROTECT, space, (long)va, (long)CHIME_PAGE_SIZE,
-                            (long)(s->prot | img->seg[i].prot));
-        }
+        if (va >= page_down(s->vaddr) && va < page_up(s->vaddr + s->memsz))
+            return 1;
     }
     return 0;
 }
 
-/* Map and fill segment i of img (file bytes at elf) in space. */
+/* Map segment i of img (file bytes at elf) in space, writable for now,
+ * and fill it. A page an earlier segment mapped is mapped already. */
 static long segment_load(long space, const struct elf_image *img, int i, const char *elf)
 {
     const struct elf_segment *s = &img->seg[i];
     uint64_t lo = page_down(s->vaddr), hi = page_up(s->vaddr + s->memsz);
-    int shared;
     long r;
 
-    r = shared_page(space, img, i, lo, &shared);
-    if (r < 0)
-        return r;
-    if (shared)
+    if (page_mapped_before(img, i, lo))
         lo += CHIME_PAGE_SIZE;
+    if (hi > lo && page_mapped_before(img, i, hi - CHIME_PAGE_SIZE))
+        hi -= CHIME_PAGE_SIZE;
     if (hi > lo) {
-        r = shared_page(space, img, i, hi - CHIME_PAGE_SIZE, &shared);
-        if (r < 0)
-            return r;
-        if (shared)
-            hi -= CHIME_PAGE_SIZE;
-    }
-    if (hi > lo) {
-        r = syscall4(SYS_SPACE_MAP_ANON, space, (long)lo, (long)(hi - lo), (long)s->prot);
+        r = syscall_map_anon(space, lo, hi - lo, CHIME_PROT_READ | CHIME_PROT_WRITE);
         if (r < 0)
             return r;
     }
@@ -317,6 +305,37 @@ static long segment_load(long space, const struct elf_image *img, int i, const c
         return 0;
     return syscall4(SYS_SPACE_WRITE, space, (long)s->vaddr, (long)(elf + s->offset),
                     (long)s->filesz);
+}
+
+/* The protection of the page at va: the union of every segment on it. */
+static uint32_t page_prot(const struct elf_image *img, uint64_t va)
+{
+    uint32_t prot = 0;
+
+    for (int j = 0; j < img->nseg; j++) {
+        const struct elf_segment *s = &img->seg[j];
+        if (va >= page_down(s->vaddr) && va < page_up(s->vaddr + s->memsz))
+            prot |= s->prot;
+    }
+    return prot;
+}
+
+/* Give segment i its final protection; its first and last pages may
+ * carry a neighbour's too. */
+static long segment_protect(long space, const struct elf_image *img, int i)
+{
+    const struct elf_segment *s = &img->seg[i];
+    uint64_t lo = page_down(s->vaddr), hi = page_up(s->vaddr + s->memsz);
+    uint64_t last = hi - CHIME_PAGE_SIZE;
+    long r;
+
+    r = syscall4(SYS_SPACE_PROTECT, space, (long)lo, (long)(hi - lo), (long)s->prot);
+    if (r == 0)
+        r = syscall4(SYS_SPACE_PROTECT, space, (long)lo, CHIME_PAGE_SIZE, (long)page_prot(img, lo));
+    if (r == 0 && last != lo)
+        r = syscall4(SYS_SPACE_PROTECT, space, (long)last, CHIME_PAGE_SIZE,
+                     (long)page_prot(img, last));
+    return r;
 }
 
 /* Everything after SYS_SPACE_CREATE: image, stack, arguments, archive
@@ -335,8 +354,13 @@ static long child_build(long space, const struct elf_image *img, const char *elf
         if (r < 0)
             return r;
     }
-    r = syscall4(SYS_SPACE_MAP_ANON, space, (long)(LIBOS_STACK_TOP - LIBOS_STACK_SIZE),
-                 (long)LIBOS_STACK_SIZE, CHIME_PROT_READ | CHIME_PROT_WRITE);
+    for (int i = 0; i < img->nseg; i++) {
+        r = segment_protect(space, img, i);
+        if (r < 0)
+            return r;
+    }
+    r = syscall_map_anon(space, LIBOS_STACK_TOP - LIBOS_STACK_SIZE, LIBOS_STACK_SIZE,
+                         CHIME_PROT_READ | CHIME_PROT_WRITE);
     if (r < 0)
         return r;
     if (libos_archive_handle() >= 0) {

@@ -12,6 +12,7 @@
 
 #include <chime/syscall.h>
 #include <chime/errno.h>
+#include <stdint.h>
 
 /* Result pair of a syscall that returns two values. */
 struct sysret2 {
@@ -100,6 +101,24 @@ static inline struct sysret2 syscall3_2(long n, long x0, long x1, long x2)
     register long a2 __asm__("a2") = x2;
     CHIME_SYSCALL_BODY(n, "+r"(a0), "+r"(a1) : "r"(a2), "r"(r7));
     return (struct sysret2){a0, a1};
+}
+
+/* SYS_SPACE_MAP_ANON of any length: one call per CHIME_MAP_ANON_MAX bytes
+ * (the kernel's bound on one call), all or nothing like one call. */
+static inline long syscall_map_anon(long space, uint64_t va, uint64_t len, long prot)
+{
+    for (uint64_t off = 0; off < len; off += CHIME_MAP_ANON_MAX) {
+        uint64_t n = len - off < CHIME_MAP_ANON_MAX ? len - off : CHIME_MAP_ANON_MAX;
+        long r = syscall4(SYS_SPACE_MAP_ANON, space, (long)(va + off), (long)n, prot);
+        if (r < 0) {
+            for (uint64_t done = 0; done < off; done += CHIME_MAP_RANGE_MAX) {
+                uint64_t m = off - done < CHIME_MAP_RANGE_MAX ? off - done : CHIME_MAP_RANGE_MAX;
+                syscall3(SYS_SPACE_UNMAP, space, (long)(va + done), (long)m);
+            }
+            return r;
+        }
+    }
+    return 0;
 }
 
 #endif

@@ -71,6 +71,7 @@ int main(int argc, char **argv)
     test_process();
     test_time();
     test_memory();
+    test_protect();
     test_threads();
     printf("1..%d\n", passed + failed);
     printf("systest: %d passed, %d failed\n", passed, failed);

@@ -71,7 +71,8 @@ static void space_write(void)
 
     if (!check(space >= 0, "pointers: SPACE_CREATE a target space (got %ld)", space))
         return;
-    r = syscall4(SYS_SPACE_MAP_ANON, space, CHIME_USER_BASE, CHIME_PAGE_SIZE, CHIME_PROT_READ);
+    r = syscall4(SYS_SPACE_MAP_ANON, space, CHIME_USER_BASE, CHIME_PAGE_SIZE,
+                 CHIME_PROT_READ | CHIME_PROT_WRITE);
     check(r == 0, "pointers: MAP_ANON a page in the target (got %ld)", r);
     for (int i = 0; i < NBAD; i++) {
         r = syscall4(SYS_SPACE_WRITE, space, CHIME_USER_BASE, (long)bad_ptrs[i].ptr,
@@ -88,7 +89,7 @@ static void space_write(void)
     check(is_fault(r) || r == CHIME_EINVAL,
           "pointers: SPACE_WRITE(dst = kernel address) fails (got %ld)", r);
     r = syscall4(SYS_SPACE_WRITE, space, CHIME_USER_BASE, (long)src, 8);
-    check(r == 0, "pointers: SPACE_WRITE into a read-only page of the target works (got %ld)", r);
+    check(r == 0, "pointers: SPACE_WRITE into a writable page of the target works (got %ld)", r);
     syscall1(SYS_HANDLE_CLOSE, space);
 }
 

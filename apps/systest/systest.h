@@ -32,5 +32,6 @@ void test_process(void);
 void test_memory(void);
 void test_time(void);
 void test_abi(void);
+void test_protect(void);
 
 #endif

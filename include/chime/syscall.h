@@ -39,13 +39,22 @@ enum chime_sysno {
     SYS_SPACE_CREATE = 20,   /* (name, name_len) -> space h: a new empty
                                 process whose handle 0 is its own space; the
                                 name appears in fault reports */
-    SYS_SPACE_MAP_ANON = 21, /* (space h, va, len, prot) -> 0: zeroed frames */
+    SYS_SPACE_MAP_ANON = 21, /* (space h, va, len, prot) -> 0: zeroed frames;
+                                len <= CHIME_MAP_ANON_MAX */
     SYS_SPACE_MAP_FRAMES = 22, /* (space h, frames h, offset, va, len, prot)
-                                -> 0: map part of a frames object */
-    SYS_SPACE_UNMAP = 23,    /* (space h, va, len) -> 0 */
-    SYS_SPACE_PROTECT = 24,  /* (space h, va, len, prot) -> 0 */
+                                -> 0: map part of a frames object, which the
+                                handle's READ/WRITE/EXEC rights bound for
+                                good (PROTECT cannot exceed them);
+                                len <= CHIME_MAP_RANGE_MAX */
+    SYS_SPACE_UNMAP = 23,    /* (space h, va, len) -> 0;
+                                len <= CHIME_MAP_RANGE_MAX */
+    SYS_SPACE_PROTECT = 24,  /* (space h, va, len, prot) -> 0; CHIME_EPERM
+                                past what a page's mapping allows;
+                                len <= CHIME_MAP_RANGE_MAX */
     SYS_SPACE_WRITE = 25,    /* (space h, dst va, src, len) -> 0: copy from the
-                                caller into another space it holds */
+                                caller into another space it holds; only
+                                into writable pages (else CHIME_EPERM and
+                                nothing written) */
     SYS_SPACE_GRANT = 26,    /* (space h, h, rights) -> handle in that space */
     SYS_SPACE_WAIT = 27,     /* (space h, timeout) -> exit status 0..255 */
     SYS_SPACE_KILL = 28,     /* (space h, status) -> 0; status & 0xff */
@@ -85,6 +94,15 @@ enum chime_sysno {
 
     SYS_COUNT = 70
 };
+
+/* The most one mapping call covers: the kernel does a call's work under
+ * its one lock, so each is bounded. MAP_ANON zeroes at most
+ * CHIME_MAP_ANON_MAX bytes of fresh frames (and refuses with CHIME_ENOMEM,
+ * before any work, more pages than are free); MAP_FRAMES, UNMAP and
+ * PROTECT cover at most CHIME_MAP_RANGE_MAX bytes, skipping absent page
+ * tables whole. A longer request is CHIME_EINVAL: split it. */
+#define CHIME_MAP_ANON_MAX  (2ull << 20)
+#define CHIME_MAP_RANGE_MAX (64ull << 20)
 
 /* Priorities: higher runs first; round robin within one priority. */
 #define CHIME_PRIO_MAX 31

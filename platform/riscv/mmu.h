@@ -48,9 +48,18 @@ uint64_t virt_to_phys(const void *va);
 #define PTE_G (1ul << 5)
 #define PTE_A (1ul << 6)
 #define PTE_D (1ul << 7)
-#define PTE_SW_OWNED                                                                               \
-    (1ul << 8) /* software bit: the frame belongs to this mapping
-                                   and is freed with it (anonymous memory) */
+/* The two software bits (RSW, 9:8) of a user leaf say whose frame it maps
+ * and the most SYS_SPACE_PROTECT may ever give it (kernel/vm.c):
+ *   PTE_SW_OWNED   anonymous memory: the frame belongs to this mapping and
+ *                  is freed with it; any protection
+ *   0              someone else's frames, at most readable
+ *   PTE_SW_MAX_RW  someone else's frames, at most readable and writable
+ *   PTE_SW_MAX_RX  someone else's frames, at most readable and executable
+ * Test the field with PTE_SW_MASK: PTE_SW_MAX_RX contains the OWNED bit. */
+#define PTE_SW_MASK   (3ul << 8)
+#define PTE_SW_OWNED  (1ul << 8)
+#define PTE_SW_MAX_RW (2ul << 8)
+#define PTE_SW_MAX_RX (3ul << 8)
 
 #define PTE_PPN_SHIFT  10
 #define PTE_TO_PA(pte) (((pte) >> PTE_PPN_SHIFT) << PAGE_SHIFT)

@@ -9,6 +9,7 @@ struct frame_pool sim_pool;
 static uint8_t *ram;
 static uint64_t bitmap[(SIM_RAM_SIZE / PAGE_SIZE + 63) / 64];
 static long fail_after = -1;
+uint64_t sim_phys_touches;
 
 void sim_phys_reset(void)
 {
@@ -18,6 +19,7 @@ void sim_phys_reset(void)
     frame_pool_init(&sim_pool, SIM_RAM_BASE, SIM_RAM_SIZE / PAGE_SIZE, bitmap);
     frame_pool_release_range(&sim_pool, SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
     fail_after = -1;
+    sim_phys_touches = 0;
 }
 
 void sim_phys_fail_after(long n)
@@ -27,6 +29,7 @@ void sim_phys_fail_after(long n)
 
 void *phys_to_virt(uint64_t pa)
 {
+    sim_phys_touches++;
     if (pa < SIM_RAM_BASE || pa >= SIM_RAM_BASE + SIM_RAM_SIZE)
         abort(); /* kernel code touched memory outside RAM */
     return ram + (pa - SIM_RAM_BASE);

@@ -16,5 +16,8 @@ extern struct frame_pool sim_pool;
 void sim_phys_reset(void);
 /* Fail frame_alloc after n more successes (-1 = never). */
 void sim_phys_fail_after(long n);
+/* phys_to_virt calls since the last reset: how much memory kernel code
+ * walked, for tests that bound work. */
+extern uint64_t sim_phys_touches;
 
 #endif
