@@ -159,11 +159,9 @@ struct space *space_create(const char *name, size_t len)
     list_init(&s->waiters);
     list_init(&s->conns);
     s->karea_next = CHIME_KAREA_BASE;
-    /* Slot 0 names the space itself. It holds no reference (a process
-     * cannot keep itself alive); copies made by dup/grant do. */
-    handle_install(&s->handles, &s->obj, CHIME_R_ALL);
-    s->handles.slot[0].reserved = HANDLE_WEAK;
-    s->obj.refs--;
+    /* Slot 0 names the space itself and, like every handle a space holds
+     * to itself, holds no reference: a process cannot keep itself alive. */
+    space_handle_install(s, &s->obj, CHIME_R_ALL);
     return s;
 }
 
@@ -424,6 +422,25 @@ long sys_space_write(struct trapframe *tf)
     return 0;
 }
 
+/* A space no thread has run in yet: alive with no thread (the last
+ * thread's end ends a process, so it cannot be one that ran). */
+static bool space_unstarted(const struct space *s)
+{
+    return s->state == S_ALIVE && s->nthreads == 0;
+}
+
+int space_handle_install(struct space *holder, struct kobj *o, uint32_t rights)
+{
+    int h = handle_install(&holder->handles, o, rights);
+    if (h >= 0 && o == &holder->obj) {
+        /* Someone else names holder (the caller's handle, or holder is the
+         * caller), so refs stays above zero. */
+        holder->handles.slot[h].reserved = HANDLE_WEAK;
+        holder->obj.refs--;
+    }
+    return h;
+}
+
 long sys_space_grant(struct trapframe *tf)
 {
     int err;
@@ -439,7 +456,12 @@ long sys_space_grant(struct trapframe *tf)
     uint32_t rights = h == CHIME_SELF ? CHIME_R_ALL : handle_rights(&me->handles, h);
     if (s->state != S_ALIVE)
         return CHIME_ESRCH;
-    return handle_install(&s->handles, o, rights & (uint32_t)tf->a2);
+    /* Two spaces that have not started could hold each other with nothing
+     * else holding either: a cycle that nothing could ever end. */
+    if (o != &s->obj && o->type == CHIME_OBJ_SPACE && space_unstarted(s) &&
+        space_unstarted(container_of(o, struct space, obj)))
+        return CHIME_EPERM;
+    return space_handle_install(s, o, rights & (uint32_t)tf->a2);
 }
 
 long sys_space_wait(struct trapframe *tf)

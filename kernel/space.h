@@ -56,6 +56,10 @@ void space_tlb_flush(struct space *s);
 uint64_t space_karea_alloc(struct space *s, uint64_t len);
 /* Map a single kernel-owned frame into s at va with CHIME_PROT_* prot. */
 int space_map_frame(struct space *s, uint64_t va, uint64_t pa, uint32_t prot);
+/* Install a handle to o in holder's table (handle_install). A handle a
+ * space holds to itself takes no reference, so no space keeps itself
+ * alive; the table goes with the space, so such a handle never dangles. */
+int space_handle_install(struct space *holder, struct kobj *o, uint32_t rights);
 /* The space named by h in the caller's table (CHIME_SELF = own), or NULL. */
 struct space *space_from_handle(int64_t h, uint32_t need, int *err);
 

@@ -57,12 +57,13 @@ static long sys_handle_close(struct trapframe *tf)
 
 static long sys_handle_dup(struct trapframe *tf)
 {
-    struct handle_table *t = &this_cpu()->current->space->handles;
+    struct space *me = this_cpu()->current->space;
     int err;
-    struct kobj *o = handle_lookup(t, (int64_t)tf->a0, 0, 0, &err);
+    struct kobj *o = handle_lookup(&me->handles, (int64_t)tf->a0, 0, 0, &err);
     if (!o)
         return err;
-    return handle_install(t, o, handle_rights(t, (int64_t)tf->a0) & (uint32_t)tf->a1);
+    return space_handle_install(me, o,
+                                handle_rights(&me->handles, (int64_t)tf->a0) & (uint32_t)tf->a1);
 }
 
 static long sys_handle_info(struct trapframe *tf)

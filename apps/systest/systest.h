@@ -33,5 +33,6 @@ void test_memory(void);
 void test_time(void);
 void test_abi(void);
 void test_protect(void);
+void test_lifetime(void);
 
 #endif
