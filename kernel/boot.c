@@ -133,6 +133,7 @@ void boot_start_init(const struct fdt_machine *m)
     if (!s)
         panic("boot: no memory for init");
     s->root_task = true;
+    s->prio_ceiling = CHIME_PRIO_MAX; /* init sets everyone else's */
     for (int i = 0; i < img.nseg; i++)
         if (map_segment(s, &img.seg[i]) < 0)
             panic("boot: no memory for init's image");

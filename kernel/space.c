@@ -159,6 +159,7 @@ struct space *space_create(const char *name, size_t len)
     list_init(&s->waiters);
     list_init(&s->conns);
     s->karea_next = CHIME_KAREA_BASE;
+    s->prio_ceiling = CHIME_PRIO_DEFAULT;
     /* Slot 0 names the space itself and, like every handle a space holds
      * to itself, holds no reference: a process cannot keep itself alive. */
     space_handle_install(s, &s->obj, CHIME_R_ALL);
@@ -291,6 +292,7 @@ long sys_space_create(struct trapframe *tf)
     if (!s)
         return CHIME_ENOMEM;
     struct space *me = this_cpu()->current->space;
+    s->prio_ceiling = MIN(me->prio_ceiling, CHIME_PRIO_DEFAULT);
     int h = handle_install(&me->handles, &s->obj, CHIME_R_ALL);
     kobj_put(&s->obj); /* the handle holds it now (or it goes, if the table was full) */
     return h;
@@ -497,6 +499,30 @@ long sys_space_kill(struct trapframe *tf)
     if (!s)
         return err;
     space_exit(s, exit_status_from_user(tf->a1));
+    return 0;
+}
+
+long sys_space_prio_ceiling(struct trapframe *tf)
+{
+    int err;
+    struct space *s = space_from_handle((int64_t)tf->a0, CHIME_R_MANAGE, &err);
+    if (!s)
+        return err;
+    uint64_t ceiling = tf->a1;
+    if (ceiling > CHIME_PRIO_MAX)
+        return CHIME_EINVAL;
+    if (ceiling > this_cpu()->current->space->prio_ceiling)
+        return CHIME_EPERM; /* no one hands out more than it has */
+    if (s->state != S_ALIVE)
+        return CHIME_ESRCH;
+    s->prio_ceiling = (uint8_t)ceiling;
+    struct list *pos, *tmp;
+    list_for_each_safe(pos, tmp, &s->threads)
+    {
+        struct thread *t = container_of(pos, struct thread, space_link);
+        if (t->prio > ceiling)
+            thread_set_priority(t, (uint8_t)ceiling);
+    }
     return 0;
 }
 

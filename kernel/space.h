@@ -28,6 +28,7 @@ struct space {
     uint8_t state;         /* enum space_state */
     bool root_task;        /* init: may power off */
     bool destroy_deferred; /* last reference went while a hart had it loaded */
+    uint8_t prio_ceiling;  /* no thread of it runs above this */
     int exit_status;
     uint32_t stale_harts; /* harts that must flush this ASID before use */
     uint32_t nthreads;    /* threads not yet T_DEAD */
@@ -80,6 +81,7 @@ long sys_space_write(struct trapframe *tf);
 long sys_space_grant(struct trapframe *tf);
 long sys_space_wait(struct trapframe *tf);
 long sys_space_kill(struct trapframe *tf);
+long sys_space_prio_ceiling(struct trapframe *tf);
 long sys_exit(struct trapframe *tf);
 
 #include "cpu.h"

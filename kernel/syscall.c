@@ -90,6 +90,7 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_THREAD_PRIORITY] = sys_thread_priority,
     [SYS_THREAD_AFFINITY] = sys_thread_affinity,
     [SYS_THREAD_ID] = sys_thread_id,
+    [SYS_SPACE_PRIO_CEILING] = sys_space_prio_ceiling,
     [SYS_SPACE_CREATE] = sys_space_create,
     [SYS_SPACE_MAP_ANON] = sys_space_map_anon,
     [SYS_SPACE_MAP_FRAMES] = sys_space_map_frames,

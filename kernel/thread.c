@@ -25,7 +25,7 @@ struct thread *thread_create(struct space *s, uint64_t pc, uint64_t sp, uint64_t
     t->tf.sp = sp;
     t->tf.a0 = arg;
     t->tf.tp = tp;
-    t->prio = CHIME_PRIO_DEFAULT;
+    t->prio = MIN(CHIME_PRIO_DEFAULT, s->prio_ceiling);
     t->affinity = affinity ? affinity : THREAD_ANY_HART;
     t->hart = -1;
     list_init(&t->link);
@@ -125,6 +125,19 @@ long sys_sleep(struct trapframe *tf)
     sched_return();
 }
 
+void thread_set_priority(struct thread *t, uint8_t prio)
+{
+    if (t->state == T_READY) {
+        sched_unlink(t);
+        t->prio = prio;
+        sched_make_ready(t);
+    } else {
+        t->prio = prio;
+        if (t->state == T_RUNNING)
+            sched_kick((uint32_t)t->hart);
+    }
+}
+
 long sys_thread_priority(struct trapframe *tf)
 {
     int err;
@@ -135,15 +148,9 @@ long sys_thread_priority(struct trapframe *tf)
         return CHIME_EINVAL;
     if (t->state == T_DEAD)
         return CHIME_ESRCH;
-    if (t->state == T_READY) {
-        sched_unlink(t);
-        t->prio = (uint8_t)tf->a1;
-        sched_make_ready(t);
-    } else {
-        t->prio = (uint8_t)tf->a1;
-        if (t->state == T_RUNNING)
-            sched_kick((uint32_t)t->hart);
-    }
+    if (tf->a1 > t->space->prio_ceiling)
+        return CHIME_EPERM;
+    thread_set_priority(t, (uint8_t)tf->a1);
     return 0;
 }
 

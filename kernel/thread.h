@@ -61,6 +61,9 @@ void thread_kill(struct thread *t);
  * resources, tell its space. */
 void thread_finish(struct thread *t);
 void thread_destroy(struct thread *t); /* last reference gone (object.c) */
+/* Give t (not T_DEAD) priority prio: requeued if ready, its hart told if
+ * running. The caller has checked prio against t's space's ceiling. */
+void thread_set_priority(struct thread *t, uint8_t prio);
 
 /* Syscalls (syscall.c's table). */
 long sys_thread_create(struct trapframe *tf);

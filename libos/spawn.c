@@ -28,10 +28,13 @@ struct spawn_grant {
     char name[CHIME_SPAWN_GRANT_NAME];
 };
 
-/* Attributes: POSIX flags plus the Chime hart mask and handle grants. */
+/* Attributes: POSIX flags plus the Chime hart mask, priority ceiling and
+ * handle grants. */
 struct __posix_spawnattr {
     short flags;
-    uint64_t hart_mask; /* 0: any hart */
+    uint64_t hart_mask;   /* 0: any hart */
+    int prio_ceiling_set; /* 0: the kernel's default ceiling */
+    int prio_ceiling;
     int ngrants;
     struct spawn_grant grant[CHIME_SPAWN_GRANTS];
 };
@@ -90,6 +93,15 @@ int chime_spawnattr_setaffinity(posix_spawnattr_t *attr, uint64_t hart_mask)
 int chime_spawnattr_getaffinity(const posix_spawnattr_t *attr, uint64_t *hart_mask)
 {
     *hart_mask = (*attr)->hart_mask;
+    return 0;
+}
+
+int chime_spawnattr_setprioceiling(posix_spawnattr_t *attr, int ceiling)
+{
+    if (ceiling < 0 || ceiling > CHIME_PRIO_MAX)
+        return EINVAL;
+    (*attr)->prio_ceiling_set = 1;
+    (*attr)->prio_ceiling = ceiling;
     return 0;
 }
 
@@ -349,6 +361,11 @@ static long child_build(long space, const struct elf_image *img, const char *elf
     char *block;
     long r;
 
+    if (attr != NULL && *attr != NULL && (*attr)->prio_ceiling_set) {
+        r = syscall2(SYS_SPACE_PRIO_CEILING, space, (*attr)->prio_ceiling);
+        if (r < 0)
+            return r;
+    }
     for (int i = 0; i < img->nseg; i++) {
         r = segment_load(space, img, i, elf);
         if (r < 0)

@@ -19,6 +19,13 @@
 int chime_spawnattr_setaffinity(posix_spawnattr_t *attr, uint64_t hart_mask);
 int chime_spawnattr_getaffinity(const posix_spawnattr_t *attr, uint64_t *hart_mask);
 
+/* The child's priority ceiling (0..CHIME_PRIO_MAX, at most the caller's
+ * own, see SYS_SPACE_PRIO_CEILING): the most any of its threads may run
+ * at. Unset, the kernel gives it the lower of the caller's ceiling and
+ * CHIME_PRIO_DEFAULT. EINVAL above CHIME_PRIO_MAX; a ceiling above the
+ * caller's own makes posix_spawn fail with EPERM. */
+int chime_spawnattr_setprioceiling(posix_spawnattr_t *attr, int ceiling);
+
 /* posix_spawn of argv[0] from the boot archive, pinned to hart_mask (0: any
  * hart): the everyday spawn of tests and benchmarks. Returns 0 or an errno. */
 int chime_spawn(pid_t *pid, char *const argv[], uint64_t hart_mask);

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
     test_memory();
     test_protect();
     test_lifetime();
+    test_priority();
     test_threads();
     printf("1..%d\n", passed + failed);
     printf("systest: %d passed, %d failed\n", passed, failed);

@@ -34,5 +34,6 @@ void test_time(void);
 void test_abi(void);
 void test_protect(void);
 void test_lifetime(void);
+void test_priority(void);
 
 #endif

@@ -10,6 +10,12 @@
  *   malloc MIB        malloc MIB MiB, touch every page, free, exit 0
  *   sleep MS          sleep MS milliseconds, exit 7
  *   spin              loop forever
+ *   prio C            check its priority ceiling is C: its threads may
+ *                     have C but not C + 1 or CHIME_PRIO_MAX, it cannot
+ *                     raise its own ceiling nor give a new process more;
+ *                     exit 0, or the number of the check that failed
+ *   spinhigh C        raise itself as far as it can (CHIME_PRIO_MAX, else
+ *                     C) and loop for 3 s
  *   hart              exit with the id of the hart it runs on */
 #include <stdint.h>
 #include <stdio.h>
@@ -98,6 +104,45 @@ static void fault(const char *kind)
     exit(3);
 }
 
+static int check_ceiling(long c)
+{
+    static const char name[] = "grandchild";
+    long g;
+
+    if (syscall2(SYS_THREAD_PRIORITY, CHIME_SELF, c) != 0)
+        return 1;
+    if (c < CHIME_PRIO_MAX && syscall2(SYS_THREAD_PRIORITY, CHIME_SELF, c + 1) != CHIME_EPERM)
+        return 2;
+    if (c < CHIME_PRIO_MAX &&
+        syscall2(SYS_THREAD_PRIORITY, CHIME_SELF, CHIME_PRIO_MAX) != CHIME_EPERM)
+        return 3;
+    if (c < CHIME_PRIO_MAX && syscall2(SYS_SPACE_PRIO_CEILING, CHIME_SELF, c + 1) != CHIME_EPERM)
+        return 4;
+    g = syscall2(SYS_SPACE_CREATE, (long)name, sizeof(name) - 1);
+    if (g < 0)
+        return 5;
+    if (c < CHIME_PRIO_MAX && syscall2(SYS_SPACE_PRIO_CEILING, g, c + 1) != CHIME_EPERM)
+        return 6;
+    if (syscall2(SYS_SPACE_PRIO_CEILING, g, c) != 0)
+        return 7;
+    syscall1(SYS_HANDLE_CLOSE, g);
+    if (syscall2(SYS_THREAD_PRIORITY, CHIME_SELF, 0) != 0)
+        return 8;
+    return 0;
+}
+
+static int spin_high(long c)
+{
+    uint64_t end;
+
+    if (syscall2(SYS_THREAD_PRIORITY, CHIME_SELF, CHIME_PRIO_MAX) != 0)
+        syscall2(SYS_THREAD_PRIORITY, CHIME_SELF, c);
+    end = (uint64_t)syscall0(SYS_CLOCK_GET) + 3000000000ull;
+    while ((uint64_t)syscall0(SYS_CLOCK_GET) < end)
+        ;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -122,5 +167,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "hart") == 0)
         return libos_hart_self();
+    if (strcmp(argv[1], "prio") == 0 && argc > 2)
+        return check_ceiling(atol(argv[2]));
+    if (strcmp(argv[1], "spinhigh") == 0 && argc > 2)
+        return spin_high(atol(argv[2]));
     return 101;
 }

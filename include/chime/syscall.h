@@ -31,9 +31,14 @@ enum chime_sysno {
                                 ends the process with status 0 */
     SYS_YIELD = 12,          /* () -> 0 */
     SYS_SLEEP = 13,          /* (ns) -> 0 after at least ns */
-    SYS_THREAD_PRIORITY = 14,/* (thread h, prio 0..CHIME_PRIO_MAX) -> 0 */
+    SYS_THREAD_PRIORITY = 14,/* (thread h, prio 0..CHIME_PRIO_MAX) -> 0;
+                                CHIME_EPERM above its process's ceiling */
     SYS_THREAD_AFFINITY = 15,/* (thread h, hart mask) -> 0; 0 = any hart */
     SYS_THREAD_ID = 16,      /* (thread h) -> kernel-wide thread id */
+    SYS_SPACE_PRIO_CEILING = 17, /* (space h, ceiling 0..CHIME_PRIO_MAX) -> 0:
+                                the most any thread of that process may
+                                have; never above the caller's own
+                                (CHIME_EPERM); threads above it drop to it */
 
     /* ---- address spaces / processes ---------------------------------- */
     SYS_SPACE_CREATE = 20,   /* (name, name_len) -> space h: a new empty
@@ -104,7 +109,13 @@ enum chime_sysno {
 #define CHIME_MAP_ANON_MAX  (2ull << 20)
 #define CHIME_MAP_RANGE_MAX (64ull << 20)
 
-/* Priorities: higher runs first; round robin within one priority. */
+/* Priorities: higher runs first; round robin within one priority. New
+ * threads start at CHIME_PRIO_DEFAULT (or their ceiling, if lower). Every
+ * process has a priority ceiling its threads cannot exceed: init's is
+ * CHIME_PRIO_MAX; a new process gets its creator's or CHIME_PRIO_DEFAULT,
+ * whichever is lower, until its creator sets another (at most its own,
+ * SYS_SPACE_PRIO_CEILING). So a process can only starve threads of
+ * priorities its parent let it reach. */
 #define CHIME_PRIO_MAX 31
 #define CHIME_PRIO_DEFAULT 10
 

@@ -91,6 +91,9 @@ static int run_program(char **argv)
     if (posix_spawnattr_init(&attr) != 0)
         return 127;
     delegate_devices(&attr, env, strings, sizeof(strings));
+    /* The payload is trusted with the devices, and with every priority:
+     * the ceilings below it are its to set. */
+    chime_spawnattr_setprioceiling(&attr, CHIME_PRIO_MAX);
     int err = posix_spawn(&pid, argv[0], NULL, &attr, argv, env);
     posix_spawnattr_destroy(&attr);
 
@@ -107,7 +110,8 @@ static int run_program(char **argv)
     return (int)(raw & 0xff);
 }
 
-/* The default: hello once per hart, each pinned to its hart. */
+/* The default: hello once per hart, each pinned to its hart (with the
+ * default priority ceiling: they need no more). */
 static int run_hellos(void)
 {
     int nharts = libos_nharts(), started = 0, ok = 0;
