@@ -3,9 +3,10 @@
  * Chime's kernel is short-running and non-preemptive, so like seL4 on SMP it
  * serialises with one lock: every trap takes it after its lock-free prologue,
  * every return to user mode drops it. It is a ticket lock (harts get it in
- * arrival order); the uncontended path is inline, a few instructions. While a
- * hart waits it answers TLB shootdown requests, so a holder waiting for a
- * shootdown cannot deadlock. */
+ * arrival order); the uncontended path is inline, a few instructions. A
+ * waiter backs off in proportion to the tickets ahead of it, then parks in
+ * wfi (lock.c); it answers TLB shootdown requests all along, so a holder
+ * waiting for a shootdown cannot deadlock. */
 #ifndef KERNEL_LOCK_H
 #define KERNEL_LOCK_H
 

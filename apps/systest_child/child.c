@@ -16,6 +16,9 @@
  *                     exit 0, or the number of the check that failed
  *   spinhigh C        raise itself as far as it can (CHIME_PRIO_MAX, else
  *                     C) and loop for 3 s
+ *   lockstress N      one thread per hart, each making N SYS_MEM_STATS
+ *                     calls (all take the kernel lock); print the wall
+ *                     time: a measure of the contended lock
  *   hart              exit with the id of the hart it runs on */
 #include <stdint.h>
 #include <stdio.h>
@@ -143,6 +146,31 @@ static int spin_high(long c)
     return 0;
 }
 
+static void *lock_calls(void *arg)
+{
+    for (long i = (long)(uintptr_t)arg; i > 0; i--)
+        syscall0(SYS_MEM_STATS);
+    return NULL;
+}
+
+static int lock_stress(long n)
+{
+    struct chime_thread *t[CHIME_MAX_HARTS];
+    int harts = libos_nharts();
+    uint64_t t0 = (uint64_t)syscall0(SYS_CLOCK_GET);
+
+    for (int h = 1; h < harts; h++)
+        t[h] = chime_thread_create(lock_calls, (void *)(uintptr_t)n, 1ull << h);
+    syscall2(SYS_THREAD_AFFINITY, CHIME_SELF, 1);
+    lock_calls((void *)(uintptr_t)n);
+    for (int h = 1; h < harts; h++)
+        if (t[h] != NULL)
+            chime_thread_join(t[h], NULL);
+    printf("lockstress: %d harts x %ld locked calls in %llu us\n", harts, n,
+           (unsigned long long)(((uint64_t)syscall0(SYS_CLOCK_GET) - t0) / 1000));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -171,5 +199,7 @@ int main(int argc, char **argv)
         return check_ceiling(atol(argv[2]));
     if (strcmp(argv[1], "spinhigh") == 0 && argc > 2)
         return spin_high(atol(argv[2]));
+    if (strcmp(argv[1], "lockstress") == 0 && argc > 2)
+        return lock_stress(atol(argv[2]));
     return 101;
 }

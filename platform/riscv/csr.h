@@ -96,4 +96,11 @@ static inline void wfi(void)
     __asm__ volatile("wfi" ::: "memory");
 }
 
+/* A spin-wait hint (Zihintpause PAUSE, a FENCE W,0 encoding: harmless
+ * where the extension is absent). */
+static inline void cpu_relax(void)
+{
+    __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory");
+}
+
 #endif
