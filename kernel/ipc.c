@@ -146,11 +146,25 @@ static struct ipc_lend_entry *lend_table(const struct conn *c)
     return phys_to_virt(c->lend_table_pa);
 }
 
-/* Point srv's PTE at va to pa with CHIME_PROT_* prot; its table exists. */
+/* Point srv's PTE at va to pa with CHIME_PROT_* prot (sys_ipc_lend made
+ * its table; were it gone, the page would stay unmapped: safe too). */
 static void lend_pte_set(struct space *srv, uint64_t va, uint64_t pa, uint32_t prot)
 {
     uint64_t *pte = pt_walk(srv->root, va, false);
-    __atomic_store_n(pte, PA_TO_PTE(pa) | pt_user_flags(prot), __ATOMIC_RELAXED);
+    if (pte)
+        __atomic_store_n(pte, PA_TO_PTE(pa) | pt_user_flags(prot), __ATOMIC_RELAXED);
+}
+
+/* Clear lend i's record and table entry (the pages stay as they are). */
+static void lend_forget(struct conn *c, int i)
+{
+    struct ipc_lend_entry *e = &lend_table(c)[i];
+    e->va = 0;
+    e->len = 0;
+    e->prot = 0;
+    e->gen++;
+    c->lend[i] = (struct lend){0};
+    c->freed_at[i] = ++c->lend_clock;
 }
 
 /* End lend i: its entry is cleared, its pages in the server become scratch.
@@ -159,16 +173,10 @@ static void lend_pte_set(struct space *srv, uint64_t va, uint64_t pa, uint32_t p
 static bool lend_revoke(struct conn *c, int i)
 {
     struct space *srv = c->space[CONN_SERVER];
-    struct ipc_lend_entry *e = &lend_table(c)[i];
     uint64_t n = c->lend[i].npages;
     if (!c->lend[i].client_va)
         return false;
-    e->va = 0;
-    e->len = 0;
-    e->prot = 0;
-    e->gen++;
-    c->lend[i] = (struct lend){0};
-    c->freed_at[i] = ++c->lend_clock;
+    lend_forget(c, i);
     if (!srv || !srv->root)
         return false;
     uint64_t base = lend_slot_va(c, i);
@@ -305,7 +313,10 @@ static struct ipc_header *conn_header(const struct conn *c)
 }
 
 /* Undo one side's half of a connection and tell the other side. Every lend
- * of the connection ends first, whichever side goes. */
+ * of the connection ends, whichever side goes: the client's turn into
+ * scratch in the server; the server's whole window goes (below), and the
+ * shootdown is done before the big lock, which any freeing of the lent
+ * frames needs, is dropped. */
 static void conn_close_side(struct conn *c, int side)
 {
     struct space *s = c->space[side];
@@ -313,7 +324,12 @@ static void conn_close_side(struct conn *c, int side)
         return;
     if (c->buf)
         __atomic_store_n(&conn_header(c)->closed.value, 1, __ATOMIC_RELEASE);
-    lends_revoke_all(c);
+    if (side == CONN_CLIENT)
+        lends_revoke_all(c);
+    else
+        for (int i = 0; i < IPC_LEND_SLOTS; i++)
+            if (c->lend[i].client_va)
+                lend_forget(c, i);
     if (s->root) {
         if (c->va[side])
             pt_unmap_range(s->root, c->va[side], c->size);
