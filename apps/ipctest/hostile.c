@@ -246,12 +246,22 @@ static void bad_pointers(void)
 
 static int32_t dups[4096];
 
+/* With the server busy (so it looks at its connections only afterwards):
+ * fill our handle table, connect (ENOMEM), free one number and connect
+ * again, which may reuse the server's handle number of the failed one. */
 static void handle_exhaustion(void)
 {
-    struct ipc_conn *c;
+    struct ipc_slot delay = {.opcode = ECHO_OP_DELAY, .arg = 300000000ull};
+    struct ipc_conn *c, *busy;
     int n = 0;
     long r;
 
+    if (ipc_connect(&busy, SVC, 0, 0) < 0) {
+        tap(0, "hostile: handles setup");
+        return;
+    }
+    ipc_submit(busy, &delay, NULL, NULL);
+    sleep_ns(20000000);
     while (n < 4096) {
         r = syscall2(SYS_HANDLE_DUP, 0, CHIME_R_READ);
         if (r < 0)
@@ -263,10 +273,9 @@ static void handle_exhaustion(void)
     tap(r == CHIME_ENOMEM, "hostile: connect with a full handle table: ENOMEM (%ld)", r);
     if (r == 0)
         ipc_disconnect(c);
-    /* Free one number: the next connection gets it here, and the server
-     * reuses the handle it (never) had for the failed one. */
     syscall1(SYS_HANDLE_CLOSE, dups[--n]);
     r = ipc_connect(&c, SVC, 0, 0);
+    ipc_drain(busy, 5000000000ull);
     tap(r == 0 &&
             ipc_call(c, &(struct ipc_slot){.opcode = IPC_OP_NULL}, &(struct ipc_slot){0}) == 0,
         "hostile: the next connect reuses the numbers and works (%ld)", r);
@@ -274,6 +283,7 @@ static void handle_exhaustion(void)
         ipc_disconnect(c);
     while (n)
         syscall1(SYS_HANDLE_CLOSE, dups[--n]);
+    ipc_disconnect(busy);
     check_w("handle-table exhaustion");
 }
 
@@ -394,18 +404,24 @@ static void stats_rejected(void)
     ipc_disconnect(a);
 }
 
+static const struct {
+    const char *name;
+    void (*run)(void);
+} phases[] = {
+    {"grant", grant},          {"pointers", bad_pointers}, {"handles", handle_exhaustion},
+    {"stats", stats_rejected}, {"lends", lend_races},      {"lend-exit", lend_exit},
+    {"floods", floods},
+};
+
+/* ipctest hostile [phase]: every phase in turn, or the one named. */
 int test_hostile(int argc, char **argv)
 {
     srv = echo_start(SVC, 0, &w, 0, 0);
     if (srv < 0)
         return 1;
-    grant();
-    bad_pointers();
-    handle_exhaustion();
-    stats_rejected();
-    lend_races();
-    lend_exit();
-    floods();
+    for (unsigned i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+        if (argc < 3 || strcmp(argv[2], phases[i].name) == 0)
+            phases[i].run();
     tap(hostile_stats(w).aux == 1, "hostile: the server holds W's connection only");
     ipc_disconnect(w);
     proc_stop(srv);
