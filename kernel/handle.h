@@ -5,7 +5,13 @@
 
 #include "object.h"
 
-#define HANDLE_MAX 256
+/* A table is up to HANDLE_PAGES frames of HANDLE_PER_PAGE slots, the first
+ * made with the table and the others when the ones below them are full:
+ * a server with thousands of connections holds thousands of handles, an
+ * ordinary process pays one frame. */
+#define HANDLE_PER_PAGE 256
+#define HANDLE_PAGES    16
+#define HANDLE_MAX      (HANDLE_PER_PAGE * HANDLE_PAGES)
 
 struct handle {
     struct kobj *obj; /* NULL = free slot */
@@ -16,8 +22,16 @@ struct handle {
 #define HANDLE_WEAK 1u
 
 struct handle_table {
-    struct handle *slot; /* HANDLE_MAX entries (one frame) */
+    struct handle *page[HANDLE_PAGES]; /* NULL: not made yet */
+    uint32_t npages;                   /* pages made: page[0 .. npages) */
+    uint32_t used;                     /* slots holding an object */
 };
+
+/* The slot of handle h, which the caller checked is below npages pages. */
+static inline struct handle *handle_slot(struct handle_table *t, int64_t h)
+{
+    return &t->page[h / HANDLE_PER_PAGE][h % HANDLE_PER_PAGE];
+}
 
 /* 0 or CHIME_ENOMEM. */
 int handle_table_init(struct handle_table *t);

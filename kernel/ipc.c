@@ -12,9 +12,13 @@
 #include <chime/errno.h>
 #include <chime/types.h>
 
+_Static_assert(HANDLE_MAX <= IPC_CTL_HANDLES, "the control page covers every handle");
+
 static struct list services = {&services, &services};
 
 #define LEND_WINDOW ((uint64_t)IPC_LEND_SLOTS * IPC_LEND_SLOT_SIZE)
+/* A connection end's rights: everything but GRANT, which it never gains. */
+#define CONN_RIGHTS (CHIME_R_ALL & ~CHIME_R_GRANT)
 
 /* ---- services ----------------------------------------------------------------- */
 
@@ -32,12 +36,14 @@ static struct service *service_find(const char *name, size_t len)
 
 static void service_unpublish(struct service *svc)
 {
-    if (!svc->server)
+    struct space *s = svc->server;
+    if (!s)
         return;
     list_remove(&svc->link);
-    if (svc->server->root) {
-        pt_unmap_range(svc->server->root, svc->ctl_va, PAGE_SIZE);
-        space_tlb_flush(svc->server);
+    if (s->root) {
+        pt_unmap_range(s->root, svc->ctl_va, PAGE_SIZE);
+        space_tlb_flush(s);
+        space_karea_free(s, svc->ctl_va, PAGE_SIZE);
     }
     svc->server = NULL;
 }
@@ -57,31 +63,20 @@ void service_destroy(struct service *svc)
     kfree(svc);
 }
 
-void ipc_space_exit(struct space *s)
+/* Tell c's server that the connection on its handle changed (see the
+ * control page in include/chime/ipc.h). Cannot fail and loses nothing. */
+static void ctl_mark(struct conn *c)
 {
-    struct list *pos, *tmp;
-    list_for_each_safe(pos, tmp, &services)
-    {
-        struct service *svc = container_of(pos, struct service, link);
-        if (svc->server == s)
-            service_unpublish(svc);
-    }
-}
-
-/* Post a control event; CHIME_EAGAIN if the server has not drained its ring.
- * The head the server writes is untrusted: a nonsense value reads as full. */
-static int ctl_push(struct service *svc, const struct ipc_ctl_event *ev)
-{
-    if (!svc || !svc->server)
-        return CHIME_EPIPE;
-    uint32_t head = __atomic_load_n(&svc->ctl->head.value, __ATOMIC_ACQUIRE);
-    if (svc->ctl_tail - head >= IPC_CTL_EVENTS)
-        return CHIME_EAGAIN;
-    svc->ctl->event[svc->ctl_tail % IPC_CTL_EVENTS] = *ev;
-    __atomic_store_n(&svc->ctl->tail.value, ++svc->ctl_tail, __ATOMIC_RELEASE);
-    if (svc->vec->recv)
+    struct service *svc = c->svc;
+    int32_t h = c->end[CONN_SERVER].handle;
+    if (!svc || h < 0 || h >= IPC_CTL_HANDLES)
+        return;
+    struct ipc_ctl_page *p = svc->ctl;
+    __atomic_fetch_or(&p->changed[h / 64], 1ull << (h % 64), __ATOMIC_RELAXED);
+    __atomic_fetch_or(&p->summary, 1ull << (h / 64), __ATOMIC_RELEASE);
+    __atomic_fetch_add(&p->seq.value, 1, __ATOMIC_RELEASE);
+    if (svc->server && svc->vec->recv)
         uintr_post(svc->vec->recv, svc->vec->bit);
-    return 0;
 }
 
 /* Copy a service name argument: its length, or a negative error. */
@@ -113,6 +108,7 @@ long sys_ipc_serve(struct trapframe *tf)
         space_map_frame(s, va, pa, CHIME_PROT_READ | CHIME_PROT_WRITE) < 0) {
         if (pa)
             frame_free(pa);
+        space_karea_free(s, va, PAGE_SIZE);
         kfree(svc);
         return CHIME_ENOMEM;
     }
@@ -133,7 +129,12 @@ long sys_ipc_serve(struct trapframe *tf)
     return h;
 }
 
-/* ---- lends -------------------------------------------------------------------- */
+/* ---- lends --------------------------------------------------------------------
+ * A lend slot's pages in the server change only by rewriting their PTEs in
+ * place, one store each, then one shootdown: a hart still reading through a
+ * page sees the old frame or the new one, never a hole. Revoked pages point
+ * at the connection's scratch frame; a page once mapped stays mapped while
+ * the server's side lives. A new lend takes the free slot freed longest ago. */
 
 static uint64_t lend_slot_va(const struct conn *c, int i)
 {
@@ -145,25 +146,53 @@ static struct ipc_lend_entry *lend_table(const struct conn *c)
     return phys_to_virt(c->lend_table_pa);
 }
 
-/* Replace lend i's pages in the server by the scratch frame: a server still
- * working on the request reads zeros and writes nowhere, and does not fault. */
-static void lend_revoke(struct conn *c, int i)
+/* Point srv's PTE at va to pa with CHIME_PROT_* prot (sys_ipc_lend made
+ * its table; were it gone, the page would stay unmapped: safe too). */
+static void lend_pte_set(struct space *srv, uint64_t va, uint64_t pa, uint32_t prot)
 {
-    struct space *srv = c->space[CONN_SERVER];
+    uint64_t *pte = pt_walk(srv->root, va, false);
+    if (pte)
+        __atomic_store_n(pte, PA_TO_PTE(pa) | pt_user_flags(prot), __ATOMIC_RELAXED);
+}
+
+/* Clear lend i's record and table entry (the pages stay as they are). */
+static void lend_forget(struct conn *c, int i)
+{
     struct ipc_lend_entry *e = &lend_table(c)[i];
     e->va = 0;
     e->len = 0;
     e->prot = 0;
     e->gen++;
-    c->lend[i].client_va = 0;
+    c->lend[i] = (struct lend){0};
+    c->freed_at[i] = ++c->lend_clock;
+}
+
+/* End lend i: its entry is cleared, its pages in the server become scratch.
+ * The caller flushes the server's TLB (once, for all it revoked) before
+ * anything may free the lent frames. Returns whether the server needs it. */
+static bool lend_revoke(struct conn *c, int i)
+{
+    struct space *srv = c->space[CONN_SERVER];
+    uint64_t n = c->lend[i].npages;
+    if (!c->lend[i].client_va)
+        return false;
+    lend_forget(c, i);
     if (!srv || !srv->root)
-        return;
+        return false;
     uint64_t base = lend_slot_va(c, i);
-    pt_unmap_range(srv->root, base, c->lend[i].npages * PAGE_SIZE);
-    for (uint64_t p = 0; p < c->lend[i].npages; p++)
-        pt_map_range(srv->root, base + p * PAGE_SIZE, PAGE_SIZE, c->scratch_pa,
-                     CHIME_PROT_READ | CHIME_PROT_WRITE);
-    space_tlb_flush(srv);
+    for (uint64_t p = 0; p < n; p++)
+        lend_pte_set(srv, base + p * PAGE_SIZE, c->scratch_pa, CHIME_PROT_READ | CHIME_PROT_WRITE);
+    return true;
+}
+
+/* Revoke every lend of c, with one shootdown. */
+static void lends_revoke_all(struct conn *c)
+{
+    bool flush = false;
+    for (int i = 0; i < IPC_LEND_SLOTS; i++)
+        flush |= lend_revoke(c, i);
+    if (flush)
+        space_tlb_flush(c->space[CONN_SERVER]);
 }
 
 void ipc_revoke_range(struct space *s, uint64_t va, uint64_t len)
@@ -175,15 +204,19 @@ void ipc_revoke_range(struct space *s, uint64_t va, uint64_t len)
         if (e->side != CONN_CLIENT)
             continue;
         struct conn *c = e->conn;
+        bool flush = false;
         for (int i = 0; i < IPC_LEND_SLOTS; i++) {
             uint64_t lo = c->lend[i].client_va, hi = lo + c->lend[i].npages * PAGE_SIZE;
             if (lo && lo < va + len && va < hi)
-                lend_revoke(c, i);
+                flush |= lend_revoke(c, i);
         }
+        if (flush)
+            space_tlb_flush(c->space[CONN_SERVER]);
     }
 }
 
-/* The connection behind h in the caller's table, seen from `side`. */
+/* The connection behind h in the caller's table, seen from `side`, while
+ * the caller still is that side (CHIME_EPIPE once it was disconnected). */
 static struct conn *conn_from_handle(int64_t h, int side, int *err)
 {
     struct space *s = this_cpu()->current->space;
@@ -195,7 +228,21 @@ static struct conn *conn_from_handle(int64_t h, int side, int *err)
         *err = CHIME_EPERM;
         return NULL;
     }
+    if (e->conn->space[side] != s) {
+        *err = CHIME_EPIPE;
+        return NULL;
+    }
     return e->conn;
+}
+
+/* The free lend slot freed longest ago (never used: first), or -1. */
+static int lend_slot_pick(const struct conn *c)
+{
+    int best = -1;
+    for (int i = 0; i < IPC_LEND_SLOTS; i++)
+        if (!c->lend[i].client_va && (best < 0 || c->freed_at[i] < c->freed_at[best]))
+            best = i;
+    return best;
 }
 
 long sys_ipc_lend(struct trapframe *tf)
@@ -206,7 +253,7 @@ long sys_ipc_lend(struct trapframe *tf)
         return err;
     struct space *cl = c->space[CONN_CLIENT], *srv = c->space[CONN_SERVER];
     uint64_t va = tf->a1, len = tf->a2, prot = tf->a3;
-    if (!srv)
+    if (!srv || srv->state != S_ALIVE)
         return CHIME_EPIPE;
     if (!prot || (prot & ~(uint64_t)(CHIME_PROT_READ | CHIME_PROT_WRITE)) || len == 0)
         return CHIME_EINVAL;
@@ -220,25 +267,20 @@ long sys_ipc_lend(struct trapframe *tf)
     for (uint64_t p = 0; p < npages; p++)
         if (!pt_translate(cl->root, first + p * PAGE_SIZE, need))
             return CHIME_EFAULT;
-    int i = 0;
-    while (i < IPC_LEND_SLOTS && c->lend[i].client_va)
-        i++;
-    if (i == IPC_LEND_SLOTS)
+    int i = lend_slot_pick(c);
+    if (i < 0)
         return CHIME_EAGAIN;
     uint64_t base = lend_slot_va(c, i);
-    pt_unmap_range(srv->root, base, c->lend[i].npages * PAGE_SIZE); /* old scratch */
-    for (uint64_t p = 0; p < npages; p++) {
-        uint64_t pa = pt_translate(cl->root, first + p * PAGE_SIZE, need);
-        if (pt_map_range(srv->root, base + p * PAGE_SIZE, PAGE_SIZE, pa, (uint32_t)prot) < 0) {
-            pt_unmap_range(srv->root, base, p * PAGE_SIZE);
-            c->lend[i].npages = 0;
-            space_tlb_flush(srv);
+    /* Every page table the slot needs, before anything changes. */
+    for (uint64_t p = c->mapped[i]; p < npages; p++)
+        if (!pt_walk(srv->root, base + p * PAGE_SIZE, true))
             return CHIME_ENOMEM;
-        }
-    }
+    for (uint64_t p = 0; p < npages; p++)
+        lend_pte_set(srv, base + p * PAGE_SIZE, pt_translate(cl->root, first + p * PAGE_SIZE, need),
+                     (uint32_t)prot);
     space_tlb_flush(srv);
-    c->lend[i].client_va = first;
-    c->lend[i].npages = npages;
+    c->mapped[i] = (uint32_t)MAX(c->mapped[i], npages);
+    c->lend[i] = (struct lend){.client_va = first, .npages = npages, .owner = cl};
     struct ipc_lend_entry *e = &lend_table(c)[i];
     e->va = base + (va - first);
     e->len = len;
@@ -255,7 +297,8 @@ long sys_ipc_unlend(struct trapframe *tf)
         return err;
     for (int i = 0; i < IPC_LEND_SLOTS; i++) {
         if (c->lend[i].client_va && lend_table(c)[i].va == tf->a1) {
-            lend_revoke(c, i);
+            if (lend_revoke(c, i))
+                space_tlb_flush(c->space[CONN_SERVER]);
             return 0;
         }
     }
@@ -269,38 +312,69 @@ static struct ipc_header *conn_header(const struct conn *c)
     return phys_to_virt(c->buf->base);
 }
 
-/* Undo one side's half of a connection and tell the other side. */
+/* Undo one side's half of a connection and tell the other side. Every lend
+ * of the connection ends, whichever side goes: the client's turn into
+ * scratch in the server; the server's whole window goes (below), and the
+ * shootdown is done before the big lock, which any freeing of the lent
+ * frames needs, is dropped. */
 static void conn_close_side(struct conn *c, int side)
 {
     struct space *s = c->space[side];
     if (!s)
         return;
-    __atomic_store_n(&conn_header(c)->closed.value, 1, __ATOMIC_RELEASE);
+    if (c->buf)
+        __atomic_store_n(&conn_header(c)->closed.value, 1, __ATOMIC_RELEASE);
     if (side == CONN_CLIENT)
+        lends_revoke_all(c);
+    else
         for (int i = 0; i < IPC_LEND_SLOTS; i++)
             if (c->lend[i].client_va)
-                lend_revoke(c, i);
+                lend_forget(c, i);
     if (s->root) {
         if (c->va[side])
             pt_unmap_range(s->root, c->va[side], c->size);
         if (side == CONN_SERVER && c->lend_base)
             for (int i = 0; i < IPC_LEND_SLOTS; i++)
-                pt_unmap_range(s->root, lend_slot_va(c, i), c->lend[i].npages * PAGE_SIZE);
+                pt_unmap_range(s->root, lend_slot_va(c, i), (uint64_t)c->mapped[i] * PAGE_SIZE);
         if (side == CONN_SERVER && c->lend_table_va)
             pt_unmap_range(s->root, c->lend_table_va, PAGE_SIZE);
         space_tlb_flush(s);
+        space_karea_free(s, c->va[side], c->size);
+        if (side == CONN_SERVER) {
+            space_karea_free(s, c->lend_base, LEND_WINDOW);
+            space_karea_free(s, c->lend_table_va, PAGE_SIZE);
+        }
+    }
+    c->va[side] = 0;
+    if (side == CONN_SERVER) {
+        c->lend_base = 0;
+        c->lend_table_va = 0;
+        memset(c->mapped, 0, sizeof(c->mapped));
     }
     if (c->send_index[side] >= 0 && s->senders && s->senders->entry[c->send_index[side]])
         uintr_sender_remove(s, c->send_index[side]);
     c->send_index[side] = -1;
     list_remove(&c->end[side].link);
     c->space[side] = NULL;
-    if (side == CONN_CLIENT && c->space[CONN_SERVER]) {
-        struct ipc_ctl_event ev = {.type = IPC_CTL_DISCONNECT, .conn = c->end[CONN_SERVER].handle};
-        if (ctl_push(c->svc, &ev) < 0 && c->svc && c->svc->vec->recv)
-            uintr_post(c->svc->vec->recv, c->svc->vec->bit);
-    } else if (side == CONN_SERVER && c->space[CONN_CLIENT] && c->client_vec->recv) {
+    if (side == CONN_CLIENT && c->space[CONN_SERVER])
+        ctl_mark(c);
+    else if (side == CONN_SERVER && c->space[CONN_CLIENT] && c->client_vec->recv)
         uintr_post(c->client_vec->recv, c->client_vec->bit);
+}
+
+void ipc_space_exit(struct space *s)
+{
+    struct list *pos, *tmp;
+    list_for_each_safe(pos, tmp, &services)
+    {
+        struct service *svc = container_of(pos, struct service, link);
+        if (svc->server == s)
+            service_unpublish(svc);
+    }
+    /* Whatever references to its ends remain, they no longer reach s. */
+    while (!list_empty(&s->conns)) {
+        struct conn_end *e = container_of(s->conns.next, struct conn_end, link);
+        conn_close_side(e->conn, e->side);
     }
 }
 
@@ -356,29 +430,26 @@ static int conn_setup(struct conn *c, struct space *cl, struct space *srv)
     return 0;
 }
 
-long sys_ipc_connect(struct trapframe *tf)
+/* Connections client id holds to svc, counting those the server has not
+ * closed yet. */
+static uint32_t client_conns(struct service *svc, uint64_t id)
 {
-    struct thread *cur = this_cpu()->current;
-    struct space *cl = cur->space;
-    char name[CHIME_IPC_NAME_MAX];
-    long len = name_from_user(name, tf->a0, tf->a1);
-    if (len < 0)
-        return len;
-    uint64_t size = tf->a2 ? ALIGN_UP(tf->a2, PAGE_SIZE) : CHIME_IPC_BUF_DEFAULT;
-    if (size < CHIME_IPC_BUF_MIN || size > CHIME_IPC_BUF_MAX || tf->a3 >= CHIME_UINTR_VECTORS)
-        return CHIME_EINVAL;
-    if (!user_range_ok(tf->a4, sizeof(struct ipc_conn_info)))
-        return CHIME_EFAULT;
-    struct service *svc = service_find(name, (size_t)len);
-    if (!svc)
-        return CHIME_ENOENT;
-    struct space *srv = svc->server;
+    uint32_t n = 0;
+    struct list *pos, *tmp;
+    list_for_each_safe(pos, tmp, &svc->conns)
+    {
+        n += container_of(pos, struct conn, svc_link)->client_id == id;
+    }
+    return n;
+}
 
+static struct conn *conn_new(struct service *svc, struct space *cl, uint64_t size)
+{
     struct conn *c = kalloc(sizeof(*c));
     if (!c)
-        return CHIME_ENOMEM;
+        return NULL;
     for (int side = 0; side < 2; side++) {
-        kobj_init(&c->end[side].obj, CHIME_OBJ_CONN);
+        kobj_init(&c->end[side].obj, CHIME_OBJ_CONN); /* the construction reference */
         c->end[side].conn = c;
         c->end[side].side = (uint8_t)side;
         c->end[side].handle = -1;
@@ -388,7 +459,39 @@ long sys_ipc_connect(struct trapframe *tf)
     c->refs = 2;
     c->size = size;
     c->svc = svc;
+    c->client_id = cl->id;
     list_push_back(&svc->conns, &c->svc_link);
+    return c;
+}
+
+/* Connect. Everything that can fail (memory, either handle table, the
+ * caller's info pointer) is done before the server can see the connection:
+ * its handle is installed and marked last, so a server never learns of a
+ * connection that does not exist. */
+long sys_ipc_connect(struct trapframe *tf)
+{
+    struct thread *cur = this_cpu()->current;
+    struct space *cl = cur->space;
+    char name[CHIME_IPC_NAME_MAX];
+    long len = name_from_user(name, tf->a0, tf->a1);
+    if (len < 0)
+        return len;
+    uint64_t size = tf->a2 ? ALIGN_UP(tf->a2, PAGE_SIZE) : CHIME_IPC_BUF_DEFAULT;
+    if (tf->a2 > CHIME_IPC_BUF_MAX || size < CHIME_IPC_BUF_MIN || size > CHIME_IPC_BUF_MAX ||
+        tf->a3 >= CHIME_UINTR_VECTORS)
+        return CHIME_EINVAL;
+    if (!user_range_ok(tf->a4, sizeof(struct ipc_conn_info)))
+        return CHIME_EFAULT;
+    struct service *svc = service_find(name, (size_t)len);
+    if (!svc)
+        return CHIME_ENOENT;
+    struct space *srv = svc->server;
+    if (client_conns(svc, cl->id) >= IPC_CLIENT_CONNS_MAX)
+        return CHIME_EAGAIN;
+
+    struct conn *c = conn_new(svc, cl, size);
+    if (!c)
+        return CHIME_ENOMEM;
     c->client_vec = uintr_vector_get(cur, (unsigned)tf->a3);
     if (c->client_vec)
         kobj_get(&c->client_vec->obj);
@@ -402,53 +505,41 @@ long sys_ipc_connect(struct trapframe *tf)
     if (c->client_vec && c->buf && c->lend_table_pa && c->scratch_pa)
         err = conn_setup(c, cl, srv);
     if (err == 0) {
-        c->end[CONN_CLIENT].handle =
-            handle_install(&cl->handles, &c->end[CONN_CLIENT].obj, CHIME_R_ALL);
-        c->end[CONN_SERVER].handle =
-            handle_install(&srv->handles, &c->end[CONN_SERVER].obj, CHIME_R_ALL);
-        if (c->end[CONN_CLIENT].handle < 0 || c->end[CONN_SERVER].handle < 0)
-            err = CHIME_ENOMEM;
-    }
-    struct ipc_header *hdr = c->buf ? conn_header(c) : NULL;
-    if (err == 0) {
+        struct ipc_header *hdr = conn_header(c);
         hdr->magic = IPC_MAGIC;
         hdr->slots = IPC_RING_SLOTS;
         hdr->size = (uint32_t)size;
         hdr->data_offset = IPC_DATA_OFFSET;
-        struct ipc_ctl_event ev = {
-            .type = IPC_CTL_CONNECT,
-            .conn = c->end[CONN_SERVER].handle,
-            .buffer = c->va[CONN_SERVER],
-            .size = size,
-            .reply_index = c->send_index[CONN_SERVER],
-            .client = (uint32_t)cl->id,
-            .lend_table = c->lend_table_va,
-            .lend_base = c->lend_base,
-            .lend_size = LEND_WINDOW,
-        };
-        err = ctl_push(svc, &ev);
+        c->end[CONN_CLIENT].handle =
+            handle_install(&cl->handles, &c->end[CONN_CLIENT].obj, CONN_RIGHTS);
+        err = c->end[CONN_CLIENT].handle < 0 ? CHIME_ENOMEM : 0;
     }
-    struct ipc_conn_info info = {
-        .buffer = c->va[CONN_CLIENT],
-        .size = size,
-        .send_index = c->send_index[CONN_CLIENT],
-    };
-    if (err == 0 && copy_to_user(tf->a4, &info, sizeof(info)) < 0)
-        err = CHIME_EFAULT; /* the server saw CONNECT; it sees DISCONNECT next */
-    int h = c->end[CONN_CLIENT].handle;
+    if (err == 0) {
+        struct ipc_conn_info info = {
+            .buffer = c->va[CONN_CLIENT],
+            .size = size,
+            .send_index = c->send_index[CONN_CLIENT],
+        };
+        err = copy_to_user(tf->a4, &info, sizeof(info)) < 0 ? CHIME_EFAULT : 0;
+    }
+    if (err == 0) {
+        c->end[CONN_SERVER].handle =
+            handle_install(&srv->handles, &c->end[CONN_SERVER].obj, CONN_RIGHTS);
+        err = c->end[CONN_SERVER].handle < 0 ? CHIME_ENOMEM : 0;
+    }
     if (err < 0) {
-        for (int side = 0; side < 2; side++) {
-            struct space *s = side == CONN_CLIENT ? cl : srv;
-            if (c->end[side].handle >= 0)
-                handle_close(&s->handles, c->end[side].handle);
-            kobj_put(&c->end[side].obj); /* the construction reference: releases the end */
-        }
+        /* The server's handle was never installed: nothing was marked. */
+        if (c->end[CONN_CLIENT].handle >= 0)
+            handle_close(&cl->handles, c->end[CONN_CLIENT].handle);
+        kobj_put(&c->end[CONN_CLIENT].obj); /* the construction references: release */
+        kobj_put(&c->end[CONN_SERVER].obj);
         return err;
     }
     /* The handles hold the ends now; drop the construction references. */
     c->end[CONN_CLIENT].obj.refs--;
     c->end[CONN_SERVER].obj.refs--;
-    return h;
+    ctl_mark(c);
+    return c->end[CONN_CLIENT].handle;
 }
 
 long sys_ipc_disconnect(struct trapframe *tf)
@@ -458,4 +549,26 @@ long sys_ipc_disconnect(struct trapframe *tf)
     if (!handle_lookup(&s->handles, (int64_t)tf->a0, CHIME_OBJ_CONN, 0, &err))
         return err;
     return handle_close(&s->handles, (int64_t)tf->a0);
+}
+
+long sys_ipc_conn_state(struct trapframe *tf)
+{
+    int err;
+    struct conn *c = conn_from_handle((int64_t)tf->a0, CONN_SERVER, &err);
+    if (!c)
+        return err;
+    if (!c->space[CONN_CLIENT])
+        return IPC_CONN_GONE;
+    struct ipc_conn_state st = {
+        .buffer = c->va[CONN_SERVER],
+        .size = c->size,
+        .reply_index = c->send_index[CONN_SERVER],
+        .client = (uint32_t)c->client_id,
+        .lend_table = c->lend_table_va,
+        .lend_base = c->lend_base,
+        .lend_size = LEND_WINDOW,
+    };
+    if (copy_to_user(tf->a1, &st, sizeof(st)) < 0)
+        return CHIME_EFAULT;
+    return IPC_CONN_LIVE;
 }

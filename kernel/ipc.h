@@ -21,9 +21,8 @@ struct service {
     size_t len;
     struct space *server;     /* NULL once unpublished */
     struct vector *vec;       /* server's vector (reference) */
-    struct ipc_ctl_ring *ctl; /* kernel view of the control ring */
+    struct ipc_ctl_page *ctl; /* kernel view of the control page */
     uint64_t ctl_pa, ctl_va;
-    uint32_t ctl_tail; /* the kernel's own copy: never read back */
     struct list link;  /* published services */
     struct list conns; /* connections made through it */
 };
@@ -32,18 +31,27 @@ enum { CONN_CLIENT = 0, CONN_SERVER = 1 };
 
 struct conn;
 
-/* One side's handle object for a connection. */
+/* One side's handle object for a connection. It is bound to the process it
+ * was made for: installed without CHIME_R_GRANT (and never duplicated), it
+ * lives only in that process's table, and that process's exit ends it
+ * whatever references remain. */
 struct conn_end {
     struct kobj obj;
     struct conn *conn;
     uint8_t side;
-    int32_t handle;   /* its index in the owner's table (for events) */
+    int32_t handle;   /* its index in the owner's table (for the control page) */
     struct list link; /* in the owner's space->conns */
 };
 
+/* A lend: pages of `owner` mapped into the server's lend slot. The frames
+ * belong to owner's page table (today always the client's): they live while
+ * it maps them, and every path that could free them (unmap, protect, exit)
+ * revokes the lend first. A driver that must keep frames past the client's
+ * exit (DMA) would take them over here. */
 struct lend {
-    uint64_t client_va; /* first lent page in the client, 0 = slot free */
-    uint64_t npages;    /* pages mapped in the server's slot: lent or scratch */
+    uint64_t client_va;  /* first lent page in owner, 0 = slot free */
+    uint64_t npages;     /* pages lent */
+    struct space *owner; /* whose page table owns the lent frames */
 };
 
 struct conn {
@@ -51,7 +59,8 @@ struct conn {
     struct space *space[2];    /* NULL once that side has gone */
     uint64_t va[2];            /* buffer address in each space */
     int send_index[2];         /* client: to the service; server: reply to client */
-    struct service *svc;       /* reference */
+    uint64_t client_id;        /* space id of the client (per-client limit) */
+    struct service *svc;       /* NULL once the service is gone */
     struct vector *client_vec; /* reference */
     struct frames *buf;        /* the buffer frames (reference) */
     uint64_t size;
@@ -59,13 +68,21 @@ struct conn {
     uint64_t lend_table_pa, lend_table_va;
     uint64_t scratch_pa; /* stands in for revoked lends */
     struct lend lend[IPC_LEND_SLOTS];
+    /* Pages of each slot mapped in the server (the lend's, or scratch): once
+     * mapped, a page of the window stays mapped until the server's side
+     * closes, so a server never faults on an address it was lent. */
+    uint32_t mapped[IPC_LEND_SLOTS];
+    uint64_t freed_at[IPC_LEND_SLOTS]; /* lend_clock when the slot was freed */
+    uint64_t lend_clock;
     uint32_t refs;        /* ends still open */
     struct list svc_link; /* in svc->conns */
 };
 
 void service_destroy(struct service *svc);
 void conn_end_release(struct conn_end *e);
-/* Called by space_exit before handles close: unpublish s's services. */
+/* Called by space_exit before handles close: unpublish s's services,
+ * disconnect every connection end s holds, revoke every lend it made or
+ * received. */
 void ipc_space_exit(struct space *s);
 /* s is about to unmap [va, va+len): revoke lends of those pages first. */
 void ipc_revoke_range(struct space *s, uint64_t va, uint64_t len);
@@ -75,5 +92,6 @@ long sys_ipc_connect(struct trapframe *tf);
 long sys_ipc_disconnect(struct trapframe *tf);
 long sys_ipc_lend(struct trapframe *tf);
 long sys_ipc_unlend(struct trapframe *tf);
+long sys_ipc_conn_state(struct trapframe *tf);
 
 #endif

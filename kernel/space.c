@@ -28,6 +28,7 @@ static uint64_t asid_used[(ASID_MAX + 1) / 64];
 static uint32_t asid_next = 1;
 
 static void tlb_flush_all_harts(void);
+static void karea_holes_free(struct space *s);
 
 static int asid_alloc(void)
 {
@@ -142,7 +143,7 @@ struct space *space_create(const char *name, size_t len)
         pt_map_range(s->root, CHIME_INFO_VA, PAGE_SIZE, info_page_pa, CHIME_PROT_READ) < 0) {
         if (s->root)
             pt_destroy(s->root);
-        if (s->handles.slot)
+        if (s->handles.npages)
             handle_table_destroy(&s->handles);
         if (asid > 0)
             asid_free((uint16_t)asid);
@@ -158,6 +159,7 @@ struct space *space_create(const char *name, size_t len)
     list_init(&s->threads);
     list_init(&s->waiters);
     list_init(&s->conns);
+    list_init(&s->karea_holes);
     s->karea_next = CHIME_KAREA_BASE;
     s->prio_ceiling = CHIME_PRIO_DEFAULT;
     /* Slot 0 names the space itself and, like every handle a space holds
@@ -216,6 +218,7 @@ void space_destroy(struct space *s)
     }
     while (!list_empty(&s->waiters))
         sched_wake(container_of(s->waiters.next, struct thread, link), CHIME_EBADH);
+    karea_holes_free(s);
     kfree(s);
 }
 
@@ -228,17 +231,96 @@ struct space *space_from_handle(int64_t h, uint32_t need, int *err)
     return o ? container_of(o, struct space, obj) : NULL;
 }
 
-/* ---- kernel-placed mappings ---------------------------------------------------- */
+/* ---- kernel-placed mappings ----------------------------------------------------
+ * [CHIME_KAREA_BASE, karea_next) has been handed out; the holes list (sorted
+ * by address, never adjacent to each other nor to karea_next) holds what was
+ * given back below karea_next. Every area is followed by a guard page, which
+ * comes and goes with it. First fit: a server that opens and closes
+ * connections all its life reuses the same addresses. */
+struct karea_hole {
+    struct list link;
+    uint64_t va, len; /* len includes the guard page of the area it held */
+};
+
+static struct karea_hole *hole_of(struct list *l)
+{
+    return container_of(l, struct karea_hole, link);
+}
 
 uint64_t space_karea_alloc(struct space *s, uint64_t len)
 {
-    len = ALIGN_UP(len, PAGE_SIZE);
+    if (len == 0 || len > CHIME_USER_TOP)
+        return 0;
+    len = ALIGN_UP(len, PAGE_SIZE) + PAGE_SIZE; /* the guard page */
+    struct list *pos, *tmp;
+    list_for_each_safe(pos, tmp, &s->karea_holes)
+    {
+        struct karea_hole *h = hole_of(pos);
+        if (h->len < len)
+            continue;
+        uint64_t va = h->va;
+        h->va += len;
+        h->len -= len;
+        if (!h->len) {
+            list_remove(&h->link);
+            kfree(h);
+        }
+        return va;
+    }
     uint64_t top = CHIME_BOOTINFO_VA - PAGE_SIZE; /* keep a guard page below */
     if (len > top - s->karea_next)
         return 0;
     uint64_t va = s->karea_next;
-    s->karea_next += len + PAGE_SIZE; /* guard page between areas */
+    s->karea_next += len;
     return va;
+}
+
+void space_karea_free(struct space *s, uint64_t va, uint64_t len)
+{
+    if (!va || !len)
+        return;
+    len = ALIGN_UP(len, PAGE_SIZE) + PAGE_SIZE;
+    struct list *pos = s->karea_holes.next;
+    while (pos != &s->karea_holes && hole_of(pos)->va < va)
+        pos = pos->next;
+    /* pos: the first hole above va (or the head); its prev: the one below. */
+    struct karea_hole *below = pos->prev != &s->karea_holes ? hole_of(pos->prev) : NULL;
+    struct karea_hole *above = pos != &s->karea_holes ? hole_of(pos) : NULL;
+    if (below && below->va + below->len == va) {
+        below->len += len;
+    } else if (above && va + len == above->va) {
+        above->va = va;
+        above->len += len;
+        below = above;
+        above = NULL;
+    } else {
+        struct karea_hole *h = kalloc(sizeof(*h));
+        if (!h)
+            return; /* out of memory: those addresses stay unused */
+        h->va = va;
+        h->len = len;
+        list_insert_after(pos->prev, &h->link);
+        below = h;
+    }
+    if (above && below->va + below->len == above->va) {
+        below->len += above->len;
+        list_remove(&above->link);
+        kfree(above);
+    }
+    if (below->va + below->len == s->karea_next) {
+        s->karea_next = below->va;
+        list_remove(&below->link);
+        kfree(below);
+    }
+}
+
+static void karea_holes_free(struct space *s)
+{
+    while (!list_empty(&s->karea_holes)) {
+        struct karea_hole *h = hole_of(s->karea_holes.next);
+        list_remove(&h->link);
+        kfree(h);
+    }
 }
 
 int space_map_frame(struct space *s, uint64_t va, uint64_t pa, uint32_t prot)
@@ -437,7 +519,7 @@ int space_handle_install(struct space *holder, struct kobj *o, uint32_t rights)
     if (h >= 0 && o == &holder->obj) {
         /* Someone else names holder (the caller's handle, or holder is the
          * caller), so refs stays above zero. */
-        holder->handles.slot[h].reserved = HANDLE_WEAK;
+        handle_slot(&holder->handles, h)->reserved = HANDLE_WEAK;
         holder->obj.refs--;
     }
     return h;

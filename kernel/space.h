@@ -37,7 +37,8 @@ struct space {
     struct handle_table handles;
     struct sender_table *senders; /* uintr.c, NULL until first sender */
     struct list conns;            /* ipc.c: connection ends this process holds */
-    uint64_t karea_next;          /* next free address in the kernel-placed area */
+    uint64_t karea_next;          /* kernel-placed area: the top of what was handed out */
+    struct list karea_holes;      /* space.c: what was given back below karea_next */
 };
 
 struct space *space_create(const char *name, size_t len);
@@ -55,6 +56,9 @@ static inline void space_switch_fast(struct cpu *c, struct space *s);
 void space_tlb_flush(struct space *s);
 /* Reserve len bytes of kernel-placed user addresses in s; 0 if exhausted. */
 uint64_t space_karea_alloc(struct space *s, uint64_t len);
+/* Give back an area space_karea_alloc(s, len) returned (nothing may be
+ * mapped there any more); va 0 is ignored. */
+void space_karea_free(struct space *s, uint64_t va, uint64_t len);
 /* Map a single kernel-owned frame into s at va with CHIME_PROT_* prot. */
 int space_map_frame(struct space *s, uint64_t va, uint64_t pa, uint32_t prot);
 /* Install a handle to o in holder's table (handle_install). A handle a

@@ -62,6 +62,8 @@ static long sys_handle_dup(struct trapframe *tf)
     struct kobj *o = handle_lookup(&me->handles, (int64_t)tf->a0, 0, 0, &err);
     if (!o)
         return err;
+    if (o->type == CHIME_OBJ_CONN)
+        return CHIME_EPERM; /* one handle per connection end (kernel/ipc.h) */
     return space_handle_install(me, o,
                                 handle_rights(&me->handles, (int64_t)tf->a0) & (uint32_t)tf->a1);
 }
@@ -120,6 +122,7 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_IPC_DISCONNECT] = sys_ipc_disconnect,
     [SYS_IPC_LEND] = sys_ipc_lend,
     [SYS_IPC_UNLEND] = sys_ipc_unlend,
+    [SYS_IPC_CONN_STATE] = sys_ipc_conn_state,
 };
 
 void syscall_locked(struct trapframe *tf)

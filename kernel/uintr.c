@@ -75,19 +75,26 @@ void uintr_thread_exit(struct thread *t)
     if (t->space->root) {
         pt_unmap_range(t->space->root, r->state_va, PAGE_SIZE);
         space_tlb_flush(t->space);
+        space_karea_free(t->space, r->state_va, PAGE_SIZE);
     }
     frame_free(r->state_pa);
     kfree(r);
 }
 
-/* ---- senders -------------------------------------------------------------------- */
+/* ---- senders --------------------------------------------------------------------
+ * A table is SENDER_FRAMES contiguous frames, made at the first sender: the
+ * fastpath checks an index against the constant CHIME_UINTR_MAX_SENDERS and
+ * needs no size loaded from memory. */
+#define SENDER_FRAMES (sizeof(struct sender_table) / PAGE_SIZE)
+_Static_assert(sizeof(struct sender_table) % PAGE_SIZE == 0, "a sender table is whole frames");
 
 int uintr_sender_add(struct space *s, struct vector *v)
 {
     if (!s->senders) {
-        s->senders = kalloc(sizeof(*s->senders));
-        if (!s->senders)
+        uint64_t pa = frame_alloc_contig(SENDER_FRAMES);
+        if (!pa)
             return CHIME_ENOMEM;
+        s->senders = phys_to_virt(pa);
     }
     for (int i = 0; i < CHIME_UINTR_MAX_SENDERS; i++) {
         if (!s->senders->entry[i]) {
@@ -113,7 +120,7 @@ void uintr_space_exit(struct space *s)
     for (int i = 0; i < CHIME_UINTR_MAX_SENDERS; i++)
         if (s->senders->entry[i])
             uintr_sender_remove(s, i);
-    kfree(s->senders);
+    frame_free_n(virt_to_phys(s->senders), SENDER_FRAMES);
     s->senders = NULL;
 }
 

@@ -2,7 +2,9 @@
  *
  * The loop, on the server's one receiver thread:
  *
- *   1. control events: CONNECT adds a connection, DISCONNECT removes one
+ *   1. control page: for each handle the kernel marked, ask its state
+ *      (SYS_IPC_CONN_STATE): a new live connection is added, a gone one
+ *      removed (level-triggered: nothing is lost while we are busy)
  *   2. serve a batch: stage (copy out once) the oldest request of every
  *      connection that has one and room for its completion; serve the staged
  *      request with the smallest timestamp; repeat until none is left
@@ -36,14 +38,16 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian slot wo
 
 struct ipc_server {
     const struct ipc_handlers *h;
-    struct ipc_ctl_ring *ctl;
+    struct ipc_ctl_page *ctl;
     int32_t service;   /* service handle */
-    uint32_t ctl_next; /* our head of the control ring */
+    uint32_t ctl_next; /* the control page's seq when we last took its bits */
     uint32_t nconns;
     uint32_t cap;
     uint32_t nnotify;
+    uint32_t nhandles; /* entries of by_handle */
     struct ipc_sconn **conns;
-    struct ipc_sconn **notify; /* connections owed a notification */
+    struct ipc_sconn **notify;    /* connections owed a notification */
+    struct ipc_sconn **by_handle; /* connection of each handle, or NULL */
     uint64_t vector_bit;
     uint64_t poll_ticks; /* 0: never poll */
     int awake;           /* server_awake is set in every connection */
@@ -53,7 +57,7 @@ struct ipc_server {
     uint64_t notified; /* notifications, plus the waits counted in quiet */
     uint64_t quiet;    /* waits that notified nobody */
     uint64_t sleeps;
-    uint64_t rejected;
+    uint64_t rejected; /* of connections already gone, and completions lost */
 };
 
 static __thread struct ipc_server *current;
@@ -132,93 +136,161 @@ static void set_awake(struct ipc_server *s, uint32_t v)
     s->awake = (int)v;
 }
 
-static void conn_add(struct ipc_server *s, const struct ipc_ctl_event *ev)
+/* The connection we know on handle h, or NULL. */
+static struct ipc_sconn *conn_find(struct ipc_server *s, int32_t h)
 {
-    const struct ipc_handlers *h = s->h;
-    struct ipc_sconn *c;
-    uint8_t *buf = (uint8_t *)(uintptr_t)ev->buffer;
+    return h >= 0 && (uint32_t)h < s->nhandles ? s->by_handle[h] : NULL;
+}
 
+/* Room for one more connection, on handle h: 0 or CHIME_ENOMEM. */
+static long conn_room(struct ipc_server *s, int32_t h)
+{
+    if (h < 0 || h >= IPC_CTL_HANDLES)
+        return CHIME_EINVAL;
     if (s->nconns == s->cap) {
         uint32_t cap = s->cap ? 2 * s->cap : 8;
         struct ipc_sconn **a = realloc(s->conns, cap * sizeof(*a));
         struct ipc_sconn **b;
 
         if (!a)
-            goto refuse;
+            return CHIME_ENOMEM;
         s->conns = a;
         b = realloc(s->notify, cap * sizeof(*b));
         if (!b)
-            goto refuse;
+            return CHIME_ENOMEM;
         s->notify = b;
         s->cap = cap;
     }
-    if (!buf || ev->size < CHIME_IPC_BUF_MIN || ev->size > CHIME_IPC_BUF_MAX)
+    if ((uint32_t)h >= s->nhandles) {
+        uint32_t n = ((uint32_t)h / 256 + 1) * 256;
+        struct ipc_sconn **t = realloc(s->by_handle, n * sizeof(*t));
+
+        if (!t)
+            return CHIME_ENOMEM;
+        memset(t + s->nhandles, 0, (n - s->nhandles) * sizeof(*t));
+        s->by_handle = t;
+        s->nhandles = n;
+    }
+    return 0;
+}
+
+/* A live connection on handle h we did not know: add it, or refuse it
+ * (close our end) when we cannot or the connect handler says no. The
+ * kernel keeps st's buffer and lend table mapped until we close h. */
+static void conn_add(struct ipc_server *s, int32_t h, const struct ipc_conn_state *st)
+{
+    const struct ipc_handlers *hd = s->h;
+    struct ipc_sconn *c;
+    uint8_t *buf = (uint8_t *)(uintptr_t)st->buffer;
+
+    if (conn_room(s, h) < 0)
+        goto refuse;
+    if (!buf || st->size < CHIME_IPC_BUF_MIN || st->size > CHIME_IPC_BUF_MAX)
         goto refuse;
     c = calloc(1, sizeof(*c));
     if (!c)
         goto refuse;
-    c->handle = ev->conn;
-    c->client = ev->client;
+    c->handle = h;
+    c->client = st->client;
     c->hdr = (struct ipc_header *)buf;
-    c->size = ev->size;
+    c->size = st->size;
     c->data = buf + IPC_DATA_OFFSET;
-    c->data_size = ev->size - IPC_DATA_OFFSET;
-    c->reply_index = ev->reply_index;
-    c->lends = (const volatile struct ipc_lend_entry *)(uintptr_t)ev->lend_table;
-    c->lend_base = ev->lend_base;
-    c->lend_size = ev->lend_size;
+    c->data_size = st->size - IPC_DATA_OFFSET;
+    c->reply_index = st->reply_index;
+    c->lends = (const volatile struct ipc_lend_entry *)(uintptr_t)st->lend_table;
+    c->lend_base = st->lend_base;
+    c->lend_size = st->lend_size;
     ring_cons_init(&c->req, buf + IPC_REQ_OFFSET, &c->hdr->req_tail, &c->hdr->req_head, 0);
     ring_prod_init(&c->cpl, buf + IPC_CPL_OFFSET, &c->hdr->cpl_tail, &c->hdr->cpl_head, 0);
-    if (h->connect && h->connect(c, h->ctx) < 0) {
+    if (hd->connect && hd->connect(c, hd->ctx) < 0) {
         free(c);
         goto refuse;
     }
     c->hdr->server_awake.value = (uint32_t)s->awake;
     s->conns[s->nconns++] = c;
+    s->by_handle[h] = c;
     return;
 refuse:
-    srv_syscall1(SYS_IPC_DISCONNECT, ev->conn);
+    srv_syscall1(SYS_IPC_DISCONNECT, h);
 }
 
+/* Forget the connection on handle h (if we know it), without a syscall. */
+static void conn_forget(struct ipc_server *s, int32_t h)
+{
+    struct ipc_sconn *c = conn_find(s, h);
+
+    if (!c)
+        return;
+    if (s->h->disconnect)
+        s->h->disconnect(c, s->h->ctx);
+    for (uint32_t i = 0; i < s->nconns; i++) {
+        if (s->conns[i] == c) {
+            s->conns[i] = s->conns[--s->nconns];
+            break;
+        }
+    }
+    for (uint32_t j = 0; j < s->nnotify; j++) {
+        if (s->notify[j] == c) {
+            s->notify[j] = s->notify[--s->nnotify];
+            break;
+        }
+    }
+    s->by_handle[h] = NULL;
+    s->rejected += c->rejected;
+    free(c);
+}
+
+/* Drop the connection on handle h and close our end. */
 static void conn_remove(struct ipc_server *s, int32_t handle)
 {
-    for (uint32_t i = 0; i < s->nconns; i++) {
-        struct ipc_sconn *c = s->conns[i];
-
-        if (c->handle != handle)
-            continue;
-        if (s->h->disconnect)
-            s->h->disconnect(c, s->h->ctx);
-        s->conns[i] = s->conns[--s->nconns];
-        for (uint32_t j = 0; j < s->nnotify; j++)
-            if (s->notify[j] == c)
-                s->notify[j] = s->notify[--s->nnotify];
-        free(c);
-        break;
-    }
-    /* Unmap our side (also for a connection we had refused or lost). */
+    conn_forget(s, handle);
     srv_syscall1(SYS_IPC_DISCONNECT, handle);
 }
 
-/* Take every control event the kernel posted. Returns how many. */
+/* The kernel marked handle h: see what it is now. */
+static void conn_changed(struct ipc_server *s, int32_t h)
+{
+    struct ipc_conn_state st;
+    long r;
+
+    uintr_self.syscalls++;
+    r = syscall2(SYS_IPC_CONN_STATE, h, (long)&st);
+    if (r == IPC_CONN_LIVE) {
+        if (!conn_find(s, h))
+            conn_add(s, h, &st);
+    } else if (r == IPC_CONN_GONE) {
+        conn_remove(s, h);
+    } else {
+        /* Not a connection we serve (any more): nothing of ours to close. */
+        conn_forget(s, h);
+    }
+}
+
+/* Take every mark on the control page. Returns how many handles changed. */
 static uint32_t ctl_events(struct ipc_server *s)
 {
-    struct ipc_ctl_ring *ctl = s->ctl;
-    uint32_t tail = __atomic_load_n(&ctl->tail.value, __ATOMIC_ACQUIRE);
+    struct ipc_ctl_page *ctl = s->ctl;
     uint32_t n = 0;
+    uint64_t sum;
 
-    if (tail - s->ctl_next > IPC_CTL_EVENTS)
-        return 0; /* the kernel writes this ring: cannot happen */
-    while (s->ctl_next != tail) {
-        struct ipc_ctl_event ev = ctl->event[s->ctl_next % IPC_CTL_EVENTS];
+    /* seq first: a mark made after it is read bumps it again. */
+    s->ctl_next = __atomic_load_n(&ctl->seq.value, __ATOMIC_ACQUIRE);
+    sum = __atomic_exchange_n(&ctl->summary, 0, __ATOMIC_ACQ_REL);
+    while (sum) {
+        unsigned w = (unsigned)__builtin_ctzll(sum);
+        uint64_t bits;
 
-        s->ctl_next++;
-        __atomic_store_n(&ctl->head.value, s->ctl_next, __ATOMIC_RELEASE);
-        if (ev.type == IPC_CTL_CONNECT)
-            conn_add(s, &ev);
-        else if (ev.type == IPC_CTL_DISCONNECT)
-            conn_remove(s, ev.conn);
-        n++;
+        sum &= sum - 1;
+        if (w >= IPC_CTL_HANDLES / 64)
+            continue;
+        bits = __atomic_exchange_n(&ctl->changed[w], 0, __ATOMIC_ACQ_REL);
+        while (bits) {
+            unsigned b = (unsigned)__builtin_ctzll(bits);
+
+            bits &= bits - 1;
+            conn_changed(s, (int32_t)(w * 64 + b));
+            n++;
+        }
     }
     return n;
 }
@@ -285,6 +357,8 @@ static void stats_reply(struct ipc_server *s, struct ipc_slot *cpl)
     cpl->length = s->notified - s->quiet;
     cpl->data = s->sleeps;
     cpl->arg = s->rejected;
+    for (uint32_t i = 0; i < s->nconns; i++)
+        cpl->arg += s->conns[i]->rejected;
     cpl->aux = s->nconns;
 }
 
@@ -465,7 +539,7 @@ long ipc_reply(struct ipc_sconn *c, const struct ipc_slot *cpl)
 /* Anything to do? (control events, or requests on any connection.) */
 static int any_ready(struct ipc_server *s)
 {
-    if (__atomic_load_n(&s->ctl->tail.value, __ATOMIC_ACQUIRE) != s->ctl_next)
+    if (__atomic_load_n(&s->ctl->seq.value, __ATOMIC_ACQUIRE) != s->ctl_next)
         return 1;
     for (uint32_t i = 0; i < s->nconns; i++) {
         struct ipc_sconn *c = s->conns[i];
@@ -596,7 +670,7 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
         /* One read of the tail per wake (tail_seen is left alone, and reset
          * on the way out), and of the control ring's, under one fence. */
         avail = __atomic_load_n(c->req.tail, __ATOMIC_RELAXED);
-        ctl = __atomic_load_n(&s->ctl->tail.value, __ATOMIC_RELAXED);
+        ctl = __atomic_load_n(&s->ctl->seq.value, __ATOMIC_RELAXED);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (ctl != s->ctl_next) /* (only the general loop moves ctl_next) */
             goto out;
@@ -662,8 +736,8 @@ static long server_start(struct ipc_server *s, const struct ipc_handlers *h)
     if (r.a0 < 0)
         return r.a0;
     s->service = (int32_t)r.a0;
-    s->ctl = (struct ipc_ctl_ring *)(uintptr_t)r.a1;
-    s->ctl_next = __atomic_load_n(&s->ctl->head.value, __ATOMIC_RELAXED);
+    s->ctl = (struct ipc_ctl_page *)(uintptr_t)r.a1;
+    s->ctl_next = 0; /* the page starts at seq 0: a client may be marked already */
     if (h->poll_ns != IPC_POLL_NEVER && libos_nharts() > 1) {
         uint64_t ns = h->poll_ns ? h->poll_ns : IPC_POLL_NS_DEFAULT;
 
@@ -684,6 +758,7 @@ static void server_stop(struct ipc_server *s)
         conn_remove(s, s->conns[s->nconns - 1]->handle);
     free(s->conns);
     free(s->notify);
+    free(s->by_handle);
 }
 
 long ipc_server_run(const struct ipc_handlers *h)
@@ -700,7 +775,7 @@ long ipc_server_run(const struct ipc_handlers *h)
     while (!s.stop) {
         uint32_t n = 0;
 
-        if (__atomic_load_n(&s.ctl->tail.value, __ATOMIC_ACQUIRE) != s.ctl_next)
+        if (__atomic_load_n(&s.ctl->seq.value, __ATOMIC_ACQUIRE) != s.ctl_next)
             n = ctl_events(&s);
         if (!s.poll_ticks && s.nconns == 1) {
             run_single(&s, s.conns[0]);

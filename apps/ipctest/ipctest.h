@@ -40,5 +40,18 @@ int test_kill(int argc, char **argv);
 int busy_client(int argc, char **argv);
 int test_irq(int argc, char **argv);
 int test_zcopy(int argc, char **argv);
+int test_hostile(int argc, char **argv);
+int idle_child(int argc, char **argv);
+int lend_exit_child(int argc, char **argv);
+int hold_client(int argc, char **argv);
+int test_many(int argc, char **argv);
+
+/* hostile.c's checks, shared with many.c: n checked echo calls on c; is
+ * process pid alive; the server's IPC_OP_STATS over c; poll it until the
+ * server holds want connections (or timeout_ns): the last count. */
+int hostile_w_works(struct ipc_conn *c, int n);
+int hostile_alive(pid_t pid);
+struct ipc_slot hostile_stats(struct ipc_conn *c);
+unsigned hostile_wait_conns(struct ipc_conn *c, unsigned want, uint64_t timeout_ns);
 
 #endif

@@ -83,18 +83,28 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } groups[] = {
-    {"stress", test_stress}, {"stress-client", stress_client},
-    {"regs", test_regs},     {"wake", test_wake},
-    {"bad", test_bad},       {"vec-child", vec_child},
-    {"kill", test_kill},     {"busy-client", busy_client},
-    {"irq", test_irq},       {"uipi-child", uipi_child},
+    {"stress", test_stress},
+    {"stress-client", stress_client},
+    {"regs", test_regs},
+    {"wake", test_wake},
+    {"bad", test_bad},
+    {"vec-child", vec_child},
+    {"kill", test_kill},
+    {"busy-client", busy_client},
+    {"irq", test_irq},
+    {"uipi-child", uipi_child},
     {"zcopy", test_zcopy},
+    {"hostile", test_hostile},
+    {"idle-child", idle_child},
+    {"lend-exit-child", lend_exit_child},
+    {"hold-client", hold_client},
+    {"many", test_many},
 };
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        printf("usage: ipctest stress|regs|wake|bad|kill|irq|zcopy\n");
+        printf("usage: ipctest stress|regs|wake|bad|kill|irq|zcopy|hostile|many\n");
         return 2;
     }
     for (unsigned i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {

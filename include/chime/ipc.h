@@ -4,7 +4,7 @@
  * A client connects by name (SYS_IPC_CONNECT): the kernel allocates the
  * connection buffer, maps the same frames in both spaces, makes the client a
  * sender to the service vector and the server a sender to the client's reply
- * vector, and posts a CONNECT event on the server's control ring.
+ * vector, and marks the new connection on the server's control page.
  *
  * Connection buffer (size = CHIME_IPC_BUF_MIN .. CHIME_IPC_BUF_MAX, pages):
  *
@@ -17,7 +17,7 @@
  * indices: slot = index % IPC_RING_SLOTS, full when tail - head == slots.
  * Both sides must treat every index read from the buffer as untrusted: a
  * consumer that sees tail - head > slots ignores the ring (see libos/ring.c).
- * The geometry comes from the kernel (connect info, control events), never
+ * The geometry comes from the kernel (connect info, SYS_IPC_CONN_STATE), never
  * from the header, which the peer can write. */
 #ifndef CHIME_IPC_H
 #define CHIME_IPC_H
@@ -91,44 +91,58 @@ struct ipc_conn_info {
     int32_t reserved;
 };
 
-/* ---- the server's control ring -------------------------------------- */
+/* ---- the server's control page --------------------------------------
+ *
+ * Connection state is level-triggered: nothing is queued, so nothing can be
+ * lost or overflow however long the server is busy. Whenever the connection
+ * behind one of the server's handles h changes (a client connected on h, or
+ * the client of h went away), the kernel sets bit h of `changed` and bit
+ * h / 64 of `summary`, then bumps `seq` and notifies the service vector.
+ * The server takes the bits (an atomic swap of summary, then of each word it
+ * names), reads `seq` before it does, and asks SYS_IPC_CONN_STATE about each
+ * handle whose bit it took: live (and where its buffer is), or gone (close
+ * the end). Several changes of one handle merge into one bit; a bit whose
+ * handle the server has closed meanwhile gets CHIME_EBADH and is ignored. */
 
-enum ipc_ctl_type {
-    IPC_CTL_CONNECT = 1,
-    IPC_CTL_DISCONNECT = 2, /* the client disconnected or exited */
-};
+#define IPC_CTL_HANDLES 4096 /* handle numbers the bitmap covers (all of them) */
 
-/* One control event, written by the kernel. */
-struct ipc_ctl_event {
-    uint32_t type;          /* enum ipc_ctl_type */
-    int32_t conn;           /* connection handle in the server's table */
-    uint64_t buffer;        /* buffer address in the server */
-    uint64_t size;          /* buffer size */
-    int32_t reply_index;    /* server's sender index to notify this client */
-    uint32_t client;        /* kernel id of the client process (for logs) */
-    uint64_t lend_table;    /* va of this connection's lend table (read-only) */
-    uint64_t lend_base;     /* the connection's lend window in the server */
-    uint64_t lend_size;
-    uint64_t reserved;
-};
-_Static_assert(sizeof(struct ipc_ctl_event) == 64, "control events are 64 bytes");
-
-#define IPC_CTL_EVENTS 62
-
-/* The control ring page, mapped read-write in the server at the address
- * SYS_IPC_SERVE returns in a1. The kernel produces; the server consumes. */
-struct ipc_ctl_ring {
+/* The control page, mapped read-write in the server at the address
+ * SYS_IPC_SERVE returns in a1. The kernel sets bits; the server clears
+ * them; seq only the kernel writes. */
+struct ipc_ctl_page {
     struct {
         volatile uint32_t value;
         uint32_t pad[15];
-    } tail, head;           /* tail: kernel; head: server */
-    struct ipc_ctl_event event[IPC_CTL_EVENTS];
+    } seq;                     /* bumped after every change the kernel marks */
+    volatile uint64_t summary; /* bit w: changed[w] may be nonzero */
+    uint64_t pad[7];
+    volatile uint64_t changed[IPC_CTL_HANDLES / 64]; /* bit h: handle h changed */
 };
-_Static_assert(sizeof(struct ipc_ctl_ring) == 4096, "control ring is one page");
+_Static_assert(sizeof(struct ipc_ctl_page) <= 4096, "control page is one page");
+
+/* What SYS_IPC_CONN_STATE writes for a live connection (server side). */
+struct ipc_conn_state {
+    uint64_t buffer;      /* buffer address in the server */
+    uint64_t size;        /* buffer size */
+    int32_t reply_index;  /* server's sender index to notify this client */
+    uint32_t client;      /* kernel id of the client process (for logs) */
+    uint64_t lend_table;  /* va of this connection's lend table (read-only) */
+    uint64_t lend_base;   /* the connection's lend window in the server */
+    uint64_t lend_size;
+};
+_Static_assert(sizeof(struct ipc_conn_state) == 48, "ipc_conn_state layout");
+
+#define IPC_CONN_GONE 0 /* SYS_IPC_CONN_STATE: the client has gone */
+#define IPC_CONN_LIVE 1 /* SYS_IPC_CONN_STATE: live, state written */
+
+/* Connections one process may hold to one service at a time (counting those
+ * it closed and the server has not yet closed): a client cannot take a
+ * whole server from everyone else. A server holds at least 1,024. */
+#define IPC_CLIENT_CONNS_MAX 512
 
 /* ---- lends ----------------------------------------------------------- */
 
-#define IPC_LEND_SLOTS 32               /* concurrent lends per connection */
+#define IPC_LEND_SLOTS 16               /* concurrent lends per connection */
 #define IPC_LEND_SLOT_SIZE (4ull << 20) /* window per lend: at most 4 MiB */
 
 /* One entry of a connection's lend table: a read-only page the kernel keeps

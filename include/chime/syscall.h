@@ -90,12 +90,15 @@ enum chime_sysno {
 
     /* ---- IPC (see ipc.h) --------------------------------------------- */
     SYS_IPC_SERVE = 60,      /* (name, name_len, vector) -> service h;
-                                a1 = control ring va */
+                                a1 = control page va */
     SYS_IPC_CONNECT = 61,    /* (name, name_len, buf size, vector,
                                 struct ipc_conn_info *out) -> conn h */
     SYS_IPC_DISCONNECT = 62, /* (conn h) -> 0 */
     SYS_IPC_LEND = 63,       /* (conn h, va, len, prot) -> va in the server */
     SYS_IPC_UNLEND = 64,     /* (conn h, server va) -> 0 */
+    SYS_IPC_CONN_STATE = 65, /* (server conn h, struct ipc_conn_state *out)
+                                -> IPC_CONN_LIVE (out written) or
+                                IPC_CONN_GONE (the client has gone) */
 
     SYS_COUNT = 70
 };

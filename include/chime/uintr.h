@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #define CHIME_UINTR_VECTORS 64
-#define CHIME_UINTR_MAX_SENDERS 64   /* sender-table entries per process */
+#define CHIME_UINTR_MAX_SENDERS 2048 /* sender-table entries per process */
 #define CHIME_UINTR_STACK_GAP 128
 
 /* The per-thread receiver state page (one page, mapped read-write in the
