@@ -105,6 +105,11 @@ int ext2_fs_flags(const struct ext2_fs *fs);       /* EXT2_MOUNT_* */
 int ext2_is_read_only(const struct ext2_fs *fs);
 void ext2_get_counters(const struct ext2_fs *fs, struct ext2_counters *out);
 
+/* The block cache's memory, fixed for the life of the mount: a block device
+ * may arrange for the disk to DMA straight into it (the fs server lends it
+ * to the blk driver). */
+void ext2_cache_memory(const struct ext2_fs *fs, void **base, size_t *len);
+
 /* Name resolution. follow_last: follow a symlink in the last component. */
 int ext2_lookup(struct ext2_fs *fs, const char *path, int follow_last, uint32_t *ino);
 

@@ -458,8 +458,15 @@ int ext2_rename(struct ext2_fs *fs, const char *from, const char *to)
         if (dino == oe.in.ino)
             return 0;
         err = inode_load(fs, dino, &dst);
-        if (!err && (dino == oe.dir.ino || dino == ddir->ino))
+        /* A directory that holds the source (however deep) or the new
+         * name is not empty, whatever the types: checked first, as Linux. */
+        if (!err && dino == ddir->ino)
             err = EXT2_ENOTEMPTY;
+        if (!err && inode_is_dir(&dst.raw)) {
+            err = check_not_below(fs, oe.dir.ino, dino);
+            if (err == EXT2_EINVAL)
+                err = EXT2_ENOTEMPTY;
+        }
         if (!err)
             err = check_replace(fs, &oe.in, &dst);
         if (err)
