@@ -43,8 +43,11 @@ static long op_stat(struct fs_server *s, struct ipc_sconn *c, const struct ipc_s
 static long op_readlink(struct fs_server *s, struct ipc_sconn *c, const struct ipc_slot *req)
 {
     uint32_t ino;
-    long r = ext2_lookup(s->fs, s->path[0], 0, &ino);
+    long r;
 
+    if (!ipc_sconn_data(c, req->arg, req->aux))
+        return CHIME_EFAULT;
+    r = ext2_lookup(s->fs, s->path[0], 0, &ino);
     if (r == 0)
         r = ext2_readlink(s->fs, ino, s->link, sizeof(s->link));
     if (r == CHIME_EISDIR)

@@ -15,7 +15,7 @@ FS_TEST_COMMON := $(FS_CORE_SRCS) libos/ipc_payload.c tests/unit/fs_test_client.
                   $(EXT2_SRCS)
 FS_TEST_HDRS := $(FS_DIR)/fs_server.h tests/unit/fs_test_client.h tests/fsgen/fsgen.h \
                 $(EXT2_HDRS) include/chime/proto/fs.h include/chime/errno.h libos/ipc.h
-FS_TEST_BINS := $(BUILD)/host/tests/test_fs_model
+FS_TEST_BINS := $(BUILD)/host/tests/test_fs_server $(BUILD)/host/tests/test_fs_model
 
 $(BUILD)/host/tests/test_fs_%: tests/unit/test_fs_%.c $(FS_TEST_COMMON) $(FS_TEST_HDRS)
 	@mkdir -p $(@D)
@@ -25,7 +25,7 @@ $(BUILD)/host/tests/test_fs_%: tests/unit/test_fs_%.c $(FS_TEST_COMMON) $(FS_TES
 ALL_TARGETS += $(FS_TEST_BINS)
 TEST_SUITES += $(FS_TEST_BINS)
 FS_MY_SRCS := $(wildcard $(FS_DIR)/*.c $(FS_DIR)/*.h) libos/ipc_payload.c \
-              include/chime/proto/fs.h tests/unit/test_fs_model.c \
+              include/chime/proto/fs.h tests/unit/test_fs_server.c tests/unit/test_fs_model.c \
               tests/unit/fs_test_client.c tests/unit/fs_test_client.h tests/fsgen/fsgen.c \
               tests/fsgen/fsgen.h
 FORMAT_SOURCES += $(FS_MY_SRCS)

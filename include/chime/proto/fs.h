@@ -52,7 +52,7 @@
 #define FS_NAME_MAX    255u       /* bytes of one name (POSIX NAME_MAX) */
 #define FS_SYMLOOP_MAX 40u        /* symbolic links followed in one path */
 #define FS_OPEN_MAX    256u       /* open handles per connection (CHIME_EMFILE) */
-#define FS_IO_MAX      (4u << 20) /* bytes of one READ or WRITE; longer ones are cut */
+#define FS_IO_MAX      (4u << 20) /* bytes of one READ, WRITE or READDIR (CHIME_EINVAL) */
 
 /* OPEN flags (aux). The access mode is the low two bits. */
 #define FS_O_RDONLY    0u
@@ -142,8 +142,9 @@ enum fs_op {
      *                             writing), CHIME_ENOTDIR (O_DIRECTORY),
      *                             CHIME_ELOOP (O_NOFOLLOW on a symlink),
      *                             CHIME_EMFILE (FS_OPEN_MAX open), CHIME_ENOSPC,
-     *                             CHIME_EINVAL (unknown flags or a symlink
-     *                             opened without O_NOFOLLOW dangling past it)
+     *                             CHIME_EINVAL (unknown flags or mode bits)
+     *               O_CREAT through a dangling symlink creates what it names;
+     *               O_TRUNC truncates even without write access (as Linux)
      *               offset        the file's size
      *               arg           its mode (FS_S_IF* and permissions) */
     FS_OP_OPEN = 1,
@@ -226,7 +227,8 @@ enum fs_op {
 
     /* Read a symlink's target (not NUL-terminated).
      *   request:    data, length  the path (the last component not followed)
-     *               arg, aux      data-area output [arg, arg + aux)
+     *               arg, aux      data-area output [arg, arg + aux), all of
+     *                             it inside the data area (CHIME_EFAULT)
      *   completion: result        bytes written (cut to aux), or CHIME_EINVAL
      *                             (not a symlink) */
     FS_OP_READLINK = 15,
@@ -235,7 +237,9 @@ enum fs_op {
      * open for writing.
      *   request:    data, length  the path (TRUNCATE); handle (FTRUNCATE)
      *               offset        the new size
-     *   completion: result        0, CHIME_EISDIR, CHIME_EFBIG, CHIME_ENOSPC */
+     *   completion: result        0, CHIME_EISDIR, CHIME_EFBIG, CHIME_ENOSPC,
+     *                             CHIME_EINVAL (FTRUNCATE: a handle not open
+     *                             for writing, or a directory, as Linux) */
     FS_OP_TRUNCATE = 16,
     FS_OP_FTRUNCATE = 17,
 
