@@ -19,7 +19,9 @@ struct blk_client;
 
 /* Connect to the blk service (waiting up to timeout_ns for it to appear),
  * ask INFO, and fill *dev with callbacks over it. *read_only is the disk's
- * BLK_INFO_RO. Returns 0 or a negative code with the reason in why. */
+ * BLK_INFO_RO. Disks with sectors other than 512 bytes are refused
+ * (CHIME_ENOTSUP) until the library learns to address them. Returns 0 or a
+ * negative code with the reason in why. */
 int blk_client_open(struct blk_client **out, struct ext2_blockdev *dev, int *read_only,
                     uint64_t timeout_ns, char *why, size_t whylen);
 

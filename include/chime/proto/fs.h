@@ -17,7 +17,8 @@
  *
  * Paths: a NUL-terminated string at data-area offset data; the NUL must lie
  * within the first length bytes, and length itself inside the data area
- * (else CHIME_EFAULT). Two-path requests (RENAME, LINK, SYMLINK) carry two
+ * (else CHIME_EFAULT). The server copies min(length, FS_PATH_MAX) bytes per
+ * path before it looks at them: send length = the string with its NUL. Two-path requests (RENAME, LINK, SYMLINK) carry two
  * strings back to back, "first\0second\0", both inside those length bytes.
  * A path is resolved from the root ("a/b" = "/a/b"), with "." and "..";
  * symbolic links are followed except where noted, at most FS_SYMLOOP_MAX of
