@@ -24,6 +24,19 @@ static const int errno_of[CHIME_ERRNO_MAX + 1] = {
     [-CHIME_ERANGE] = ERANGE,
     [-CHIME_EINTR] = EINTR,
     [-CHIME_ENOTSUP] = ENOTSUP,
+    [-CHIME_EIO] = EIO,
+    [-CHIME_EROFS] = EROFS,
+    [-CHIME_ENOTDIR] = ENOTDIR,
+    [-CHIME_EISDIR] = EISDIR,
+    [-CHIME_ENOTEMPTY] = ENOTEMPTY,
+    [-CHIME_ENOSPC] = ENOSPC,
+    [-CHIME_ENAMETOOLONG] = ENAMETOOLONG,
+    [-CHIME_ELOOP] = ELOOP,
+    [-CHIME_EFBIG] = EFBIG,
+    [-CHIME_EMLINK] = EMLINK,
+    [-CHIME_EMFILE] = EMFILE,
+    [-CHIME_EXDEV] = EXDEV,
+    [-CHIME_EBADF] = EBADF,
 };
 
 int libos_errno(long chime_err)

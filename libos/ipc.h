@@ -284,6 +284,16 @@ void *ipc_sconn_data(struct ipc_sconn *c, uint64_t off, uint64_t len);
  * Check every lent address a client names before touching it. */
 long ipc_lend_check(struct ipc_sconn *c, uint64_t va, uint64_t len, unsigned prot);
 
+/* ipc_lend_check, for a server that must notice a revocation while it works
+ * on lent memory: returns the index of the lend covering [va, va+len) with
+ * prot and its generation in *gen (may be NULL), or CHIME_EFAULT /
+ * CHIME_EPERM. ipc_lend_unchanged(c, index, gen) is 1 while that lend has
+ * been neither revoked nor replaced since: check it after the last access,
+ * and treat the bytes moved as lost when it is 0 (a revoked lend reads as
+ * zeros and swallows writes; it never faults). */
+long ipc_lend_find(struct ipc_sconn *c, uint64_t va, uint64_t len, unsigned prot, uint32_t *gen);
+int ipc_lend_unchanged(struct ipc_sconn *c, long index, uint32_t gen);
+
 /* The payload a request names: the data area (data = offset) or a lend
  * (IPC_F_LENT, data = server va), checked for len bytes and prot.
  * NULL when the request names memory it may not. */

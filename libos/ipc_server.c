@@ -74,58 +74,7 @@ void ipc_server_stop(void)
         current->stop = 1;
 }
 
-/* ---- payload and lend checks ------------------------------------------ */
-
-void *ipc_sconn_data(struct ipc_sconn *c, uint64_t off, uint64_t len)
-{
-    if (len > c->data_size || off > c->data_size - len)
-        return NULL;
-    return c->data + off;
-}
-
-/* Does lend entry e (read once) cover [va, va+len) with prot? */
-static long lend_covers(const volatile struct ipc_lend_entry *e, uint64_t va, uint64_t len,
-                        unsigned prot)
-{
-    uint64_t base = e->va, size = e->len;
-    uint32_t eprot = e->prot;
-
-    if (!base || va < base || va - base > size || len > size - (va - base))
-        return CHIME_EFAULT;
-    return (eprot & prot) == prot ? 0 : CHIME_EPERM;
-}
-
-long ipc_lend_check(struct ipc_sconn *c, uint64_t va, uint64_t len, unsigned prot)
-{
-    uint64_t slot;
-    long r;
-
-    if (!c->lends || va < c->lend_base || va - c->lend_base >= c->lend_size)
-        return CHIME_EFAULT;
-    /* Each lend owns one IPC_LEND_SLOT_SIZE window; try that entry first and
-     * fall back to a scan, which does not depend on the window order. */
-    slot = (va - c->lend_base) / IPC_LEND_SLOT_SIZE;
-    if (slot < IPC_LEND_SLOTS) {
-        r = lend_covers(&c->lends[slot], va, len, prot);
-        if (r == 0)
-            return 0;
-    }
-    r = CHIME_EFAULT;
-    for (unsigned i = 0; i < IPC_LEND_SLOTS && r != 0; i++) {
-        long ri = lend_covers(&c->lends[i], va, len, prot);
-
-        if (ri == 0 || ri == CHIME_EPERM)
-            r = ri;
-    }
-    return r;
-}
-
-void *ipc_payload(struct ipc_sconn *c, const struct ipc_slot *req, uint64_t len, unsigned prot)
-{
-    if (req->flags & IPC_F_LENT)
-        return ipc_lend_check(c, req->data, len, prot) == 0 ? (void *)(uintptr_t)req->data : NULL;
-    return ipc_sconn_data(c, req->data, len);
-}
+/* Payload and lend checks: libos/ipc_payload.c. */
 
 /* ---- connections ------------------------------------------------------ */
 

@@ -20,6 +20,20 @@
 #define CHIME_ERANGE    -14 /* an index or offset is out of range */
 #define CHIME_EINTR     -15 /* a wait was cut short */
 #define CHIME_ENOTSUP   -16 /* valid request this kernel does not implement */
-#define CHIME_ERRNO_MAX  16
+#define CHIME_EIO       -17 /* a device reported an error */
+#define CHIME_EROFS     -18 /* a write to a read-only device */
+/* File-system conditions (the fs protocol, include/chime/proto/fs.h). */
+#define CHIME_ENOTDIR      -19 /* a path component is not a directory */
+#define CHIME_EISDIR       -20 /* the operation needs a non-directory */
+#define CHIME_ENOTEMPTY    -21 /* the directory is not empty */
+#define CHIME_ENOSPC       -22 /* no free block or inode */
+#define CHIME_ENAMETOOLONG -23 /* a name over 255 bytes or a path over PATH_MAX */
+#define CHIME_ELOOP        -24 /* too many symbolic links in a path */
+#define CHIME_EFBIG        -25 /* the file would pass the largest size allowed */
+#define CHIME_EMLINK       -26 /* too many links to one inode */
+#define CHIME_EMFILE       -27 /* the caller has the most open files it may */
+#define CHIME_EXDEV        -28 /* a link or rename between two file systems */
+#define CHIME_EBADF        -29 /* no open file by that handle, or not open for it */
+#define CHIME_ERRNO_MAX     29
 
 #endif

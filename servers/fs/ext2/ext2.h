@@ -19,7 +19,10 @@
 #include "ext2_err.h"
 
 #define EXT2_SECTOR_SIZE 512u
-#define EXT2_PATH_MAX    1024u /* longest path, and longest symlink target followed */
+/* Longest path in bytes without its NUL (POSIX PATH_MAX = 4096 with it), and
+ * longest symlink target followed; a longer one is EXT2_ENAMETOOLONG. */
+#define EXT2_PATH_MAX    4095u
+#define EXT2_SYMLINK_MAX 40 /* symlinks followed in one resolution: more is EXT2_ELOOP */
 
 /* The block device under a file system, in 512-byte sectors. The library
  * checks every access against both the file system size and `sectors`
@@ -40,6 +43,11 @@ struct ext2_mount_opts {
     uint32_t uid, gid;          /* owner of created files */
     uint32_t (*now)(void *ctx); /* clock for timestamps (seconds); NULL = 0 */
     void *now_ctx;
+    /* Nonzero while inode ino is open somewhere (NULL: never). An inode
+     * whose last link goes while it is open keeps its storage, with no
+     * links, until ext2_release(); POSIX unlink-while-open. */
+    int (*is_open)(void *ctx, uint32_t ino);
+    void *open_ctx;
 };
 
 #define EXT2_MOUNT_RO_FORCED 1 /* ext2_fs_flags(): mounted read-only by an unknown ro feature */
@@ -97,6 +105,11 @@ int ext2_fs_flags(const struct ext2_fs *fs);       /* EXT2_MOUNT_* */
 int ext2_is_read_only(const struct ext2_fs *fs);
 void ext2_get_counters(const struct ext2_fs *fs, struct ext2_counters *out);
 
+/* The block cache's memory, fixed for the life of the mount: a block device
+ * may arrange for the disk to DMA straight into it (the fs server lends it
+ * to the blk driver). */
+void ext2_cache_memory(const struct ext2_fs *fs, void **base, size_t *len);
+
 /* Name resolution. follow_last: follow a symlink in the last component. */
 int ext2_lookup(struct ext2_fs *fs, const char *path, int follow_last, uint32_t *ino);
 
@@ -120,6 +133,11 @@ int ext2_rename(struct ext2_fs *fs, const char *from, const char *to);
 int ext2_link(struct ext2_fs *fs, const char *existing, const char *newpath);
 int ext2_symlink(struct ext2_fs *fs, const char *target, const char *linkpath);
 int ext2_chmod(struct ext2_fs *fs, uint32_t ino, uint32_t mode);
+
+/* The last open reference to ino went: free it if no link is left (an
+ * inode that was unlinked while open). Returns 1 if it was freed, 0 if it
+ * still has links. */
+int ext2_release(struct ext2_fs *fs, uint32_t ino);
 
 int ext2_statfs(struct ext2_fs *fs, struct ext2_statfs *out);
 

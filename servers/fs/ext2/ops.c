@@ -212,14 +212,37 @@ int ext2_mkdir(struct ext2_fs *fs, const char *path, uint32_t mode)
     return err;
 }
 
+/* The last link of in went: free it, or, while it is open, keep it with
+ * no links until ext2_release. Stores in. */
+static int last_link_gone(struct ext2_fs *fs, struct ext2_ino *in)
+{
+    if (!fs->opts.is_open || !fs->opts.is_open(fs->opts.open_ctx, in->ino))
+        return file_release(fs, in);
+    in->raw.i_links_count = 0;
+    in->raw.i_ctime = ext2_now(fs);
+    return inode_store(fs, in);
+}
+
 /* Drop one link of in; when none are left, free it. Stores in. */
 static int drop_link(struct ext2_fs *fs, struct ext2_ino *in)
 {
     if (inode_is_dir(&in->raw) || in->raw.i_links_count <= 1)
-        return file_release(fs, in);
+        return last_link_gone(fs, in);
     in->raw.i_links_count--;
     in->raw.i_ctime = ext2_now(fs);
     return inode_store(fs, in);
+}
+
+int ext2_release(struct ext2_fs *fs, uint32_t ino)
+{
+    struct ext2_ino in;
+    int err = inode_load(fs, ino, &in);
+    if (err)
+        return err;
+    if (in.raw.i_links_count != 0 || in.raw.i_dtime != 0 || in.raw.i_mode == 0)
+        return 0;
+    err = file_release(fs, &in);
+    return err ? err : 1;
 }
 
 /* An existing entry: its directory, name and inode. */
@@ -279,7 +302,7 @@ int ext2_rmdir(struct ext2_fs *fs, const char *path)
     err = dir_remove(fs, &oe.dir, oe.name, oe.len);
     if (err)
         return err;
-    return file_release(fs, &oe.in);
+    return last_link_gone(fs, &oe.in);
 }
 
 int ext2_link(struct ext2_fs *fs, const char *existing, const char *newpath)
@@ -435,8 +458,15 @@ int ext2_rename(struct ext2_fs *fs, const char *from, const char *to)
         if (dino == oe.in.ino)
             return 0;
         err = inode_load(fs, dino, &dst);
-        if (!err && (dino == oe.dir.ino || dino == ddir->ino))
+        /* A directory that holds the source (however deep) or the new
+         * name is not empty, whatever the types: checked first, as Linux. */
+        if (!err && dino == ddir->ino)
             err = EXT2_ENOTEMPTY;
+        if (!err && inode_is_dir(&dst.raw)) {
+            err = check_not_below(fs, oe.dir.ino, dino);
+            if (err == EXT2_EINVAL)
+                err = EXT2_ENOTEMPTY;
+        }
         if (!err)
             err = check_replace(fs, &oe.in, &dst);
         if (err)

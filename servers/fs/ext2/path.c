@@ -6,8 +6,6 @@
 
 #include "ext2_priv.h"
 
-#define EXT2_SYMLINK_MAX 8
-
 /* Replace the resolved prefix buf[0..done) with target, keeping the rest
  * of the path after it: buf becomes "target/rest". */
 static int splice_target(char *buf, size_t done, const char *target, size_t tlen)

@@ -418,6 +418,12 @@ void ext2_get_counters(const struct ext2_fs *fs, struct ext2_counters *out)
     *out = fs->counters;
 }
 
+void ext2_cache_memory(const struct ext2_fs *fs, void **base, size_t *len)
+{
+    *base = fs->cache.mem;
+    *len = (size_t)fs->cache.nbufs * fs->block_size;
+}
+
 int ext2_statfs(struct ext2_fs *fs, struct ext2_statfs *out)
 {
     out->block_size = fs->block_size;
