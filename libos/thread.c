@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -249,6 +250,12 @@ pthread_t pthread_self(void)
 int pthread_equal(pthread_t a, pthread_t b)
 {
     return a == b;
+}
+
+/* Signals go to the process as a whole (posix.c): one mask for all. */
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+    return sigprocmask(how, set, old) < 0 ? errno : 0;
 }
 
 /* ---- attributes -------------------------------------------------------------- */

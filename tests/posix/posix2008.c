@@ -86,7 +86,7 @@ static const int consts[] = {PTHREAD_CREATE_DETACHED,
 
 /* Functions POSIX declares in those headers (as libos provides them or
  * will): taking their addresses fails to compile when one is missing. */
-static void (*const funcs[])(void) = {
+void (*const posix2008_funcs[])(void) = {
     (void (*)(void))pthread_create,
     (void (*)(void))pthread_join,
     (void (*)(void))pthread_detach,
@@ -165,7 +165,7 @@ static void *thread_body(void *arg)
     pthread_rwlock_unlock(&rw);
     pthread_once(&once, NULL);
     return (void *)(uintptr_t)(p.revents + cb.aio_nbytes + (size_t)pthread_equal(self, self) +
-                               sizeof(funcs) + sizeof(consts) + sizeof(clocks));
+                               sizeof(posix2008_funcs) + sizeof(consts) + sizeof(clocks));
 }
 
 int main(void)
