@@ -282,6 +282,7 @@ static struct thread *sched_pick(struct cpu *c)
         }
         struct thread *next = best >= 0 ? rq_pop(c) : steal(c);
         if (next) {
+            next->dispatches++;
             switch_to(c, next, true);
             return next;
         }

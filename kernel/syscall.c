@@ -3,6 +3,7 @@
 #include "cpu.h"
 #include "frame.h"
 #include "frames.h"
+#include "futex.h"
 #include "info.h"
 #include "ipc.h"
 #include "irq.h"
@@ -85,6 +86,9 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_MEM_STATS] = sys_mem_stats,
     [SYS_POWEROFF] = sys_poweroff,
+    [SYS_FUTEX_WAIT] = sys_futex_wait,
+    [SYS_FUTEX_WAKE] = sys_futex_wake,
+    [SYS_THREAD_STATS] = sys_thread_stats,
     [SYS_THREAD_CREATE] = sys_thread_create,
     [SYS_THREAD_EXIT] = sys_thread_exit,
     [SYS_YIELD] = sys_yield,

@@ -182,3 +182,10 @@ long sys_thread_id(struct trapframe *tf)
     struct thread *t = thread_from_handle((int64_t)tf->a0, 0, &err);
     return t ? (long)t->id : err;
 }
+
+long sys_thread_stats(struct trapframe *tf)
+{
+    int err;
+    struct thread *t = thread_from_handle((int64_t)tf->a0, 0, &err);
+    return t ? (long)t->dispatches : err;
+}

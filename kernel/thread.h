@@ -21,6 +21,7 @@ enum block_reason {
     B_SLEEP,      /* SYS_SLEEP: only the timeout ends it */
     B_UINTR,      /* SYS_UINTR_WAIT / SEND_WAIT */
     B_SPACE_WAIT, /* SYS_SPACE_WAIT: on the space's waiter list */
+    B_FUTEX,      /* SYS_FUTEX_WAIT: on a futex bucket (futex.c) */
 };
 
 /* Affinity mask of a thread that may run anywhere (0 from user space). */
@@ -47,6 +48,8 @@ struct thread {
     struct list space_link;     /* its space's thread list */
     struct receiver *recv;      /* uintr receiver state, NULL if none */
     struct uintr_state *ustate; /* recv->state, one load closer (fastpath) */
+    uint64_t futex_va;          /* word it waits on while B_FUTEX */
+    uint64_t dispatches;        /* times the scheduler switched to it (SYS_THREAD_STATS) */
 };
 
 _Static_assert(offsetof(struct thread, tf) == 0, "trapframe first");
@@ -73,5 +76,6 @@ long sys_sleep(struct trapframe *tf);
 long sys_thread_priority(struct trapframe *tf);
 long sys_thread_affinity(struct trapframe *tf);
 long sys_thread_id(struct trapframe *tf);
+long sys_thread_stats(struct trapframe *tf);
 
 #endif

@@ -2,6 +2,7 @@
  * small facts about the machine. */
 #include "libos.h"
 #include "private.h"
+#include "lock.h"
 #include "syscall.h"
 
 #include <stdint.h>
@@ -9,7 +10,7 @@
 static int archive_h = -1;
 static const void *archive_base;
 static size_t archive_len;
-static int archive_lock;
+static struct libos_lock archive_lock;
 
 void libos_set_archive_handle(int h)
 {
@@ -52,11 +53,10 @@ int libos_archive(const void **base, size_t *len)
     int r = 0;
 
     if (__atomic_load_n(&archive_base, __ATOMIC_ACQUIRE) == NULL) {
-        while (__atomic_exchange_n(&archive_lock, 1, __ATOMIC_ACQUIRE))
-            syscall0(SYS_YIELD);
+        libos_lock(&archive_lock);
         if (archive_base == NULL)
             r = archive_map();
-        __atomic_store_n(&archive_lock, 0, __ATOMIC_RELEASE);
+        libos_unlock(&archive_lock);
     }
     if (r < 0)
         return r;

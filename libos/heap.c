@@ -5,6 +5,7 @@
  * over them, so a process uses frames for the heap it has asked for, not for
  * the heap it might need. Shrinking keeps the pages for the next growth. */
 #include "libos.h"
+#include "lock.h"
 #include "syscall.h"
 
 #include <errno.h>
@@ -16,7 +17,7 @@ extern char __end[];
 
 static uintptr_t heap_brk;    /* current break; 0 until the first call */
 static uintptr_t heap_mapped; /* end of the mapped part, page-aligned */
-static int heap_lock;
+static struct libos_lock heap_lock;
 
 static uintptr_t page_up(uintptr_t x)
 {
@@ -44,8 +45,7 @@ void *sbrk(ptrdiff_t incr)
     uintptr_t old, new_brk;
     void *result = (void *)-1;
 
-    while (__atomic_exchange_n(&heap_lock, 1, __ATOMIC_ACQUIRE))
-        syscall0(SYS_YIELD);
+    libos_lock(&heap_lock);
     if (heap_brk == 0)
         heap_brk = heap_mapped = page_up((uintptr_t)__end);
     old = heap_brk;
@@ -59,6 +59,6 @@ void *sbrk(ptrdiff_t incr)
         heap_brk = new_brk;
         result = (void *)old;
     }
-    __atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE);
+    libos_unlock(&heap_lock);
     return result;
 }

@@ -1,20 +1,88 @@
-/* picolibc's retargetable locks (sys/lock.h), so malloc, stdio and atexit
- * are safe across threads of one process.
+/* The libos lock (lock.h) and, on top of it, picolibc's retargetable locks
+ * (sys/lock.h), so malloc, stdio and atexit are safe across threads.
  *
- * Every lock is recursive: the owner is identified by its tp (each thread
- * has its own TLS block) and a waiting thread spins briefly, then yields
- * its hart. A NULL lock (the static stdio streams never run lock_init) is
- * the process-wide fallback lock. */
+ * picolibc's locks are recursive: the owner is identified by its tp (each
+ * thread has its own TLS block). A NULL lock (the static stdio streams never
+ * run lock_init) is the process-wide fallback lock. */
+#include "lock.h"
 #include "syscall.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/lock.h>
 
-/* Spins before a waiter yields its hart to the owner. */
-#define LOCK_SPINS 64
+/* Tries on a held lock before a waiter sleeps in the kernel: a holder on
+ * another hart often lets go within a few hundred instructions. */
+#define LOCK_SPINS 100
+
+enum { LOCK_FREE = 0, LOCK_HELD = 1, LOCK_CONTENDED = 2 };
+
+long libos_futex_wait(uint32_t *word, uint32_t value, uint64_t timeout_ns)
+{
+    return syscall3(SYS_FUTEX_WAIT, (long)word, (long)value, (long)timeout_ns);
+}
+
+long libos_futex_wake(uint32_t *word, int n)
+{
+    return syscall2(SYS_FUTEX_WAKE, (long)word, n);
+}
+
+int libos_lock_try(struct libos_lock *l)
+{
+    uint32_t expected = LOCK_FREE;
+
+    return __atomic_compare_exchange_n(&l->word, &expected, LOCK_HELD, 0, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
+/* The slow path: mark the lock contended and sleep until it is ours. With
+ * a deadline (abstime != NULL) give up with ETIMEDOUT at abstime. */
+static int lock_wait(struct libos_lock *l, clockid_t clock, const struct timespec *abstime)
+{
+    for (int i = 0; i < LOCK_SPINS; i++) {
+        if (__atomic_load_n(&l->word, __ATOMIC_RELAXED) == LOCK_FREE && libos_lock_try(l))
+            return 0;
+        __asm__ volatile("" ::: "memory");
+    }
+    /* Whoever takes it with an exchange to CONTENDED may have waiters
+     * behind it: it wakes one at release. */
+    while (__atomic_exchange_n(&l->word, LOCK_CONTENDED, __ATOMIC_ACQUIRE) != LOCK_FREE) {
+        uint64_t timeout = CHIME_FOREVER;
+        if (abstime != NULL) {
+            int64_t ns = libos_ns_until(clock, abstime);
+            if (ns < 0)
+                return EINVAL;
+            if (ns == 0)
+                return ETIMEDOUT;
+            timeout = (uint64_t)ns;
+        }
+        libos_futex_wait(&l->word, LOCK_CONTENDED, timeout);
+    }
+    return 0;
+}
+
+void libos_lock(struct libos_lock *l)
+{
+    if (!libos_lock_try(l))
+        lock_wait(l, CLOCK_MONOTONIC, NULL);
+}
+
+int libos_lock_until(struct libos_lock *l, clockid_t clock, const struct timespec *abstime)
+{
+    return libos_lock_try(l) ? 0 : lock_wait(l, clock, abstime);
+}
+
+void libos_unlock(struct libos_lock *l)
+{
+    if (__atomic_exchange_n(&l->word, LOCK_FREE, __ATOMIC_RELEASE) == LOCK_CONTENDED)
+        libos_futex_wake(&l->word, 1);
+}
+
+/* ---- picolibc's locks ------------------------------------------------------ */
 
 struct __lock {
+    struct libos_lock lock;
     uintptr_t owner; /* tp of the holder, 0 when free */
     unsigned depth;  /* recursion depth of the holder */
 };
@@ -34,36 +102,36 @@ static struct __lock *lock_of(_LOCK_T lock)
     return lock != NULL ? lock : &fallback_lock;
 }
 
-static int lock_try(struct __lock *l)
+static int recursive_try(struct __lock *l)
 {
-    uintptr_t me = self(), expected = 0;
-
-    if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me) {
+    if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) == self()) {
         l->depth++;
         return 1;
     }
-    if (__atomic_compare_exchange_n(&l->owner, &expected, me, 0, __ATOMIC_ACQUIRE,
-                                    __ATOMIC_RELAXED)) {
-        l->depth = 1;
-        return 1;
-    }
-    return 0;
+    if (!libos_lock_try(&l->lock))
+        return 0;
+    __atomic_store_n(&l->owner, self(), __ATOMIC_RELAXED);
+    l->depth = 1;
+    return 1;
 }
 
-static void lock_take(struct __lock *l)
+static void recursive_take(struct __lock *l)
 {
-    for (unsigned spins = 0; !lock_try(l); spins++) {
-        if (spins >= LOCK_SPINS)
-            syscall0(SYS_YIELD);
-    }
+    if (recursive_try(l))
+        return;
+    libos_lock(&l->lock);
+    __atomic_store_n(&l->owner, self(), __ATOMIC_RELAXED);
+    l->depth = 1;
 }
 
-static void lock_give(struct __lock *l)
+static void recursive_give(struct __lock *l)
 {
     if (l->owner != self() || l->depth == 0)
         return;
-    if (--l->depth == 0)
-        __atomic_store_n(&l->owner, 0, __ATOMIC_RELEASE);
+    if (--l->depth == 0) {
+        __atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
+        libos_unlock(&l->lock);
+    }
 }
 
 void __retarget_lock_init(_LOCK_T *lock)
@@ -88,30 +156,30 @@ void __retarget_lock_close_recursive(_LOCK_T lock)
 
 void __retarget_lock_acquire(_LOCK_T lock)
 {
-    lock_take(lock_of(lock));
+    recursive_take(lock_of(lock));
 }
 
 void __retarget_lock_acquire_recursive(_LOCK_T lock)
 {
-    lock_take(lock_of(lock));
+    recursive_take(lock_of(lock));
 }
 
 int __retarget_lock_try_acquire(_LOCK_T lock)
 {
-    return lock_try(lock_of(lock));
+    return recursive_try(lock_of(lock));
 }
 
 int __retarget_lock_try_acquire_recursive(_LOCK_T lock)
 {
-    return lock_try(lock_of(lock));
+    return recursive_try(lock_of(lock));
 }
 
 void __retarget_lock_release(_LOCK_T lock)
 {
-    lock_give(lock_of(lock));
+    recursive_give(lock_of(lock));
 }
 
 void __retarget_lock_release_recursive(_LOCK_T lock)
 {
-    lock_give(lock_of(lock));
+    recursive_give(lock_of(lock));
 }

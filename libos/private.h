@@ -3,8 +3,12 @@
 #ifndef LIBOS_PRIVATE_H
 #define LIBOS_PRIVATE_H
 
-/* SYS_THREAD_EXIT for the assembly, checked against the enum in thread.c. */
+/* Syscall numbers and CHIME_SELF for the assembly, checked against the
+ * headers in thread.c. */
 #define LIBOS_SYS_THREAD_EXIT 11
+#define LIBOS_SYS_FUTEX_WAKE  7
+#define LIBOS_SYS_SPACE_UNMAP 23
+#define LIBOS_CHIME_SELF      (-1)
 
 /* Offset of the done flag in struct chime_thread (checked in thread.c). */
 #define LIBOS_THREAD_DONE_OFFSET 0

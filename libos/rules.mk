@@ -9,9 +9,10 @@ LIBOS_DIR := libos
 LIBOS_LIB := $(BUILD)/libos/libos.a
 LIBOS_LD  := $(LIBOS_DIR)/user.ld
 
-# picolibc declares CLOCK_MONOTONIC, clock_gettime and nanosleep only when
-# the system says it has them; libos does (time.c).
-USER_CFLAGS := $(T_CFLAGS) -I. -D_POSIX_MONOTONIC_CLOCK=200809L -D_POSIX_TIMERS=200809L
+# libos/include comes before picolibc's headers: the POSIX headers picolibc
+# lacks (pthread.h, poll.h, ...) and wrappers that add what it hides
+# (include_next). See docs/posix.md.
+USER_CFLAGS := $(T_CFLAGS) -I. -I$(LIBOS_DIR)/include
 USER_ASFLAGS := $(USER_CFLAGS) -D__ASSEMBLER__
 # libos is linked whole: it defines symbols (sbrk, locks, read/write...)
 # that picolibc's libc.a also has or needs, and ours must win.
@@ -44,7 +45,8 @@ $(LIBOS_LIB): $(LIBOS_OBJS)
 -include $(LIBOS_OBJS:.o=.d)
 
 ALL_TARGETS += $(LIBOS_LIB)
-LIBOS_MY_SRCS := archive.c errno.c heap.c lock.c posix.c spawn.c start.c stdio.c thread.c time.c \
-                 libos.h private.h spawn.h thread.h
-FORMAT_SOURCES += $(addprefix $(LIBOS_DIR)/,$(LIBOS_MY_SRCS))
+LIBOS_MY_SRCS := archive.c errno.c heap.c lock.c posix.c pthread_sync.c spawn.c start.c stdio.c \
+                 thread.c time.c libos.h lock.h private.h spawn.h thread.h
+FORMAT_SOURCES += $(addprefix $(LIBOS_DIR)/,$(LIBOS_MY_SRCS)) $(wildcard $(LIBOS_DIR)/include/*.h \
+                  $(LIBOS_DIR)/include/sys/*.h)
 LINT_SOURCES += $(addprefix $(LIBOS_DIR)/,$(filter %.c,$(LIBOS_MY_SRCS)))

@@ -10,6 +10,7 @@
 #include "spawn.h"
 #include "elf.h"
 #include "libos.h"
+#include "lock.h"
 #include "syscall.h"
 
 #include <errno.h>
@@ -42,19 +43,18 @@ struct __posix_spawnattr {
 /* Children spawned and not yet reaped, for waitpid(-1). */
 #define MAX_CHILDREN 64
 static pid_t children[MAX_CHILDREN];
-static int children_lock;
+static struct libos_lock children_lock;
 
 static void children_update(pid_t old, pid_t new)
 {
-    while (__atomic_exchange_n(&children_lock, 1, __ATOMIC_ACQUIRE))
-        syscall0(SYS_YIELD);
+    libos_lock(&children_lock);
     for (int i = 0; i < MAX_CHILDREN; i++) {
         if (children[i] == old) {
             children[i] = new;
             break;
         }
     }
-    __atomic_store_n(&children_lock, 0, __ATOMIC_RELEASE);
+    libos_unlock(&children_lock);
 }
 
 /* ---- attributes and file actions ------------------------------------- */

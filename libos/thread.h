@@ -1,10 +1,9 @@
-/* libos threads: a small API over SYS_THREAD_CREATE.
+/* libos threads: the Chime API beside <pthread.h> (both in thread.c).
  *
  * Each thread gets its own stack and TLS block (so errno is per thread) in a
- * LIBOS_THREAD_SLOT of the address space (see libos.h). Joining polls a done
- * flag the thread sets as its very last store, yielding and then sleeping
- * between polls: no futex needed, and the joiner may unmap the stack because
- * the exiting thread touches no memory after that store. */
+ * LIBOS_THREAD_SLOT of the address space (see libos.h). A chime_thread is a
+ * pthread_t: the two APIs mix. Joining sleeps on a futex word the thread
+ * sets as its very last store, so the joiner may unmap the stack at once. */
 #ifndef LIBOS_THREAD_H
 #define LIBOS_THREAD_H
 

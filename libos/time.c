@@ -1,6 +1,7 @@
 /* Clocks and sleeping over SYS_CLOCK_GET / SYS_SLEEP / SYS_YIELD. There is
  * no wall clock yet: CLOCK_REALTIME counts from boot like CLOCK_MONOTONIC. */
 #include "libos.h"
+#include "lock.h"
 #include "syscall.h"
 
 #include <errno.h>
@@ -34,6 +35,20 @@ int clock_gettime(clockid_t clock, struct timespec *ts)
     ts->tv_sec = (time_t)(ns / NS_PER_S);
     ts->tv_nsec = (long)(ns % NS_PER_S);
     return 0;
+}
+
+int64_t libos_ns_until(clockid_t clock, const struct timespec *abstime)
+{
+    uint64_t target, now;
+
+    if ((clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME) || abstime->tv_nsec < 0 ||
+        abstime->tv_nsec >= (long)NS_PER_S)
+        return -1;
+    if (abstime->tv_sec < 0)
+        return 0;
+    target = (uint64_t)abstime->tv_sec * NS_PER_S + (uint64_t)abstime->tv_nsec;
+    now = now_ns();
+    return target > now ? (int64_t)(target - now) : 0;
 }
 
 int clock_settime(clockid_t clock, const struct timespec *ts)
@@ -81,6 +96,23 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
     if (rem != NULL)
         *rem = (struct timespec){0, 0};
     return (int)libos_ret(r);
+}
+
+int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem)
+{
+    int64_t ns;
+
+    if (!(flags & TIMER_ABSTIME)) {
+        if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME)
+            return EINVAL;
+        return nanosleep(req, rem) < 0 ? errno : 0;
+    }
+    ns = libos_ns_until(clock, req);
+    if (ns < 0)
+        return EINVAL;
+    if (ns > 0)
+        syscall1(SYS_SLEEP, (long)ns);
+    return 0;
 }
 
 int usleep(useconds_t us)

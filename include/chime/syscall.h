@@ -22,6 +22,20 @@ enum chime_sysno {
     SYS_MEM_STATS = 4,       /* () -> free frames; a1 = total frames */
     SYS_POWEROFF = 5,        /* (status) root task only: stop the machine,
                                 QEMU exits with status */
+    SYS_FUTEX_WAIT = 6,      /* (addr, value, timeout) -> 0 once woken by
+                                SYS_FUTEX_WAKE; CHIME_EAGAIN at once if the
+                                32-bit word at addr is not value, CHIME_ETIMEDOUT
+                                after timeout ns (0: at once). addr: 4-aligned
+                                (else CHIME_EINVAL), readable user memory of
+                                the caller (else CHIME_EFAULT). Waking may be
+                                spurious: callers re-check their word. */
+    SYS_FUTEX_WAKE = 7,      /* (addr, n) -> threads woken: up to n threads of
+                                the caller's process waiting on addr, oldest
+                                first. Same address checks; n < 0: EINVAL */
+    SYS_THREAD_STATS = 8,    /* (thread h) -> times a scheduler started running
+                                the thread from a run queue (direct IPC
+                                hand-offs not counted): a blocked thread's
+                                count stays put */
 
     /* ---- threads ----------------------------------------------------- */
     SYS_THREAD_CREATE = 10,  /* (space h, pc, sp, arg, tp, hart mask) -> thread h;
