@@ -24,6 +24,8 @@ static const int errno_of[CHIME_ERRNO_MAX + 1] = {
     [-CHIME_ERANGE] = ERANGE,
     [-CHIME_EINTR] = EINTR,
     [-CHIME_ENOTSUP] = ENOTSUP,
+    [-CHIME_EIO] = EIO,
+    [-CHIME_EROFS] = EROFS,
 };
 
 int libos_errno(long chime_err)

@@ -20,6 +20,8 @@
 #define CHIME_ERANGE    -14 /* an index or offset is out of range */
 #define CHIME_EINTR     -15 /* a wait was cut short */
 #define CHIME_ENOTSUP   -16 /* valid request this kernel does not implement */
-#define CHIME_ERRNO_MAX  16
+#define CHIME_EIO       -17 /* a device reported an error */
+#define CHIME_EROFS     -18 /* a write to a read-only device */
+#define CHIME_ERRNO_MAX  18
 
 #endif
