@@ -53,9 +53,20 @@ struct blk_req {
     struct vq_seg seg[BLK_SEGS_MAX];
 };
 
+/* The physical pages of one lend, looked up once per lend (generation). */
+struct lend_pages {
+    uint64_t va;  /* the lend's first byte, 0 = nothing cached */
+    uint32_t gen; /* its lend-table generation when looked up */
+    uint32_t npages;
+    uint64_t *pa;
+};
+
+#define LEND_CACHE_PAGES 512u /* larger lends are looked up per request */
+
 struct blk_client {
     struct ipc_sconn *c; /* NULL once the client is gone */
-    uint64_t *data_pa;   /* physical address of each data-area page */
+    struct lend_pages lend[IPC_LEND_SLOTS];
+    uint64_t *data_pa; /* physical address of each data-area page */
     uint64_t data_pages;
     unsigned inflight; /* records in use */
     struct blk_req req[IPC_RING_SLOTS];
@@ -94,6 +105,8 @@ static long env_handle(const char *name)
 
 static void client_free(struct blk_client *cl)
 {
+    for (unsigned i = 0; i < IPC_LEND_SLOTS; i++)
+        free(cl->lend[i].pa);
     free(cl->data_pa);
     free(cl);
 }
@@ -130,7 +143,6 @@ static int submit(struct blk_req *r)
         return -1;
     h->type =
         !io ? VIRTIO_BLK_T_FLUSH : (r->op == BLK_OP_READ ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT);
-    h->reserved = 0;
     h->sector = io ? r->sector : 0;
     *st = 0xff;
     s[n++] = (struct vq_seg){dma_pa + DMA_HDR * PAGE + head * sizeof(*h), sizeof(*h), 0};
@@ -140,9 +152,8 @@ static int submit(struct blk_req *r)
     if (virtq_chain(&vq, s, n) != head)
         return -1; /* (cannot happen: room was checked) */
     by_head[head] = r;
-    vq_wmb(); /* header and status before the chain is published */
-    virtq_publish(&vq, head);
-    vq_mb(); /* the index before the notification */
+    virtq_publish(&vq, head); /* (its barrier also orders header and status) */
+    vq_mb();                  /* the index before the notification */
     if (virtq_needs_notify(&vq))
         wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
     return 0;
@@ -238,7 +249,10 @@ static void blk_event(uint64_t bits, void *ctx)
 {
     if (!(bits & (1ull << IRQ_VECTOR)))
         return;
-    wr(VIRTIO_MMIO_INTERRUPT_ACK, rd(VIRTIO_MMIO_INTERRUPT_STATUS) & 3u);
+    /* Used-buffer (bit 0) and configuration-change (bit 1) interrupts: the
+     * used ring is drained whatever the status says, and a configuration
+     * change (a resize) is not followed, so both are acknowledged unread. */
+    wr(VIRTIO_MMIO_INTERRUPT_ACK, 3u);
     drain_used();
     irq_ack((int)irq_h);
     run_waiting();
@@ -270,21 +284,66 @@ static int add_range(struct blk_req *r, const uint64_t *pages, uint64_t first_of
     return 0;
 }
 
+/* The cached pages of the lend holding [va, va+len), or NULL. The lend
+ * table is the kernel's; its generation changes at every lend and unlend,
+ * so a lookup bracketed by two equal reads of it is of this lend. */
+static const uint64_t *lend_lookup(struct blk_client *cl, uint64_t va, uint64_t len,
+                                   uint64_t *first_page_va)
+{
+    const volatile struct ipc_lend_entry *lends = cl->c->lends;
+
+    for (unsigned i = 0; lends && i < IPC_LEND_SLOTS; i++) {
+        uint64_t base = lends[i].va, size = lends[i].len;
+        uint32_t gen = lends[i].gen;
+        struct lend_pages *lp = &cl->lend[i];
+        uint64_t first, pages;
+
+        if (!base || va < base || va - base > size || len > size - (va - base))
+            continue;
+        first = base / PAGE * PAGE;
+        pages = (base + size + PAGE - 1) / PAGE - first / PAGE;
+        if (pages > LEND_CACHE_PAGES)
+            return NULL;
+        if (lp->va != base || lp->gen != gen || !lp->pa) {
+            if (!lp->pa)
+                lp->pa = malloc(LEND_CACHE_PAGES * sizeof(uint64_t));
+            if (!lp->pa)
+                return NULL;
+            lp->va = 0;
+            if (syscall5(SYS_DMA_PHYS, dma_h, (long)base, (long)size, (long)lp->pa,
+                         LEND_CACHE_PAGES) != (long)pages ||
+                lends[i].gen != gen || lends[i].va != base)
+                return NULL;
+            lp->va = base;
+            lp->gen = gen;
+            lp->npages = (uint32_t)pages;
+        }
+        *first_page_va = first;
+        return lp->pa;
+    }
+    return NULL;
+}
+
 static long payload_segments(struct blk_client *cl, struct blk_req *r, const struct ipc_slot *rq)
 {
     int dw = rq->opcode == BLK_OP_READ;
+    uint64_t pages[BLK_SEGS_MAX + 1], first;
+    const uint64_t *cached;
+    long n;
 
     r->nseg = 0;
-    if (rq->flags & IPC_F_LENT) {
-        uint64_t pages[BLK_SEGS_MAX + 1];
-        long n = syscall5(SYS_DMA_PHYS, dma_h, (long)rq->data, (long)rq->length, (long)pages,
-                          (long)(sizeof(pages) / sizeof(pages[0])));
-
-        if (n < 0)
-            return CHIME_EFAULT;
-        return add_range(r, pages, rq->data % PAGE, rq->length, dw);
-    }
-    return add_range(r, cl->data_pa + rq->data / PAGE, rq->data % PAGE, rq->length, dw);
+    if (!(rq->flags & IPC_F_LENT))
+        return add_range(r, cl->data_pa + rq->data / PAGE, rq->data % PAGE, rq->length, dw);
+    cached = lend_lookup(cl, rq->data, rq->length, &first);
+    if (cached)
+        return add_range(r, cached + (rq->data / PAGE - first / PAGE), rq->data % PAGE, rq->length,
+                         dw);
+    /* A lend too large to cache: this request's pages only. */
+    n = syscall5(SYS_DMA_PHYS, dma_h, (long)rq->data, (long)rq->length, (long)pages,
+                 (long)(sizeof(pages) / sizeof(pages[0])));
+    if (n < 0)
+        return CHIME_EFAULT;
+    return add_range(r, pages, rq->data % PAGE, rq->length, dw);
 }
 
 static long op_info(struct ipc_slot *cpl)
@@ -313,24 +372,22 @@ static long blk_request(struct ipc_sconn *c, const struct ipc_slot *rq, struct i
         if (err)
             return err;
     }
-    cpl->aux = rq->aux;
-    if (broken)
-        return CHIME_EIO;
-    if (rq->opcode == BLK_OP_FLUSH && !has_flush)
-        return 0; /* no volatile cache: every completed write is durable */
+    if (broken || (rq->opcode == BLK_OP_FLUSH && !has_flush)) {
+        cpl->aux = rq->aux;
+        /* (no volatile cache: every completed write is durable already) */
+        return broken ? CHIME_EIO : 0;
+    }
     for (unsigned i = 0; i < IPC_RING_SLOTS && !r; i++)
         if (!cl->req[i].in_use)
             r = &cl->req[i];
     if (!r)
         return CHIME_EAGAIN;
-    r->cl = cl;
     r->tag = rq->tag;
     r->aux = rq->aux;
     r->op = rq->opcode;
     r->flags = rq->flags;
     r->len = rq->length;
     r->sector = rq->offset * (disk.sector_size / BLK_SECTOR_MIN);
-    r->nseg = 0;
     if (rq->opcode != BLK_OP_FLUSH) {
         err = payload_segments(cl, r, rq);
         if (err)
@@ -364,6 +421,8 @@ static long blk_connect(struct ipc_sconn *c, void *ctx)
         client_free(cl);
         return n < 0 ? n : CHIME_EFAULT;
     }
+    for (unsigned i = 0; i < IPC_RING_SLOTS; i++)
+        cl->req[i].cl = cl;
     cl->c = c;
     c->user = cl;
     return 0;

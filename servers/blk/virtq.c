@@ -30,12 +30,13 @@ int virtq_chain(struct virtq *q, const struct vq_seg *seg, unsigned n)
 
     if (n == 0 || n > q->nfree)
         return -1;
-    for (unsigned i = 0; i < n; i++)
-        if (seg[i].len == 0)
-            return -1;
+    /* One pass: a zero length found on the way leaves only free
+     * descriptors written, which the device never sees. */
     for (unsigned i = 0; i < n; i++) {
         uint16_t flags = seg[i].device_writes ? VQ_DESC_F_WRITE : 0;
 
+        if (seg[i].len == 0)
+            return -1;
         if (i + 1 < n)
             flags |= VQ_DESC_F_NEXT;
         q->desc[d].addr = seg[i].addr;
