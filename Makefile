@@ -48,12 +48,12 @@ RUN      ?=
 POWEROFF ?=
 BOOTARGS  = $(if $(POWEROFF),poweroff )$(RUN)
 
-# The virtio-blk disk: build/disk.img (a 32 MiB ext2 image, made once and
-# kept between runs) unless DISK=path names another.
+# The virtio-blk disk: build/disk.img unless DISK=path names another; a
+# missing one is made as a 32 MiB ext2 image, and kept between runs.
 DISK     ?= $(BUILD)/disk.img
 DISK_FLAGS = -drive file=$(DISK),if=none,format=raw,id=hd0 -device virtio-blk-device,drive=hd0
 
-$(BUILD)/disk.img:
+$(DISK):
 	@mkdir -p $(@D)
 	mke2fs -q -t ext2 -F $@ 32M
 
