@@ -2,7 +2,7 @@
 # fragment (listed below); everything lands under build/.
 #
 #   make            kernel ELF, boot archive, host tools
-#   make run        boot in QEMU (RUN="prog args" POWEROFF=1 SMP=n)
+#   make run        boot in QEMU (RUN="prog args" POWEROFF=1 SMP=n DISK=path)
 #   make test       every suite; ends with "N passed, N failed"
 #   make bench      guest instruction counts under -icount
 #   make gdb        QEMU halted with a gdb stub; then `gdb-multiarch` or
@@ -48,8 +48,18 @@ RUN      ?=
 POWEROFF ?=
 BOOTARGS  = $(if $(POWEROFF),poweroff )$(RUN)
 
-run: all
-	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL_ELF) -initrd $(BOOT_ARCHIVE) -append "$(BOOTARGS)"
+# The virtio-blk disk: build/disk.img unless DISK=path names another; a
+# missing one is made as a 32 MiB ext2 image, and kept between runs.
+DISK     ?= $(BUILD)/disk.img
+DISK_FLAGS = -drive file=$(DISK),if=none,format=raw,id=hd0 -device virtio-blk-device,drive=hd0
+
+$(DISK):
+	@mkdir -p $(@D)
+	mke2fs -q -t ext2 -F $@ 32M
+
+run: all $(DISK)
+	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -kernel $(KERNEL_ELF) -initrd $(BOOT_ARCHIVE) \
+		-append "$(BOOTARGS)"
 
 gdb: all
 	@printf 'file %s\nset architecture riscv:rv64\ntarget remote :1234\n' \

@@ -4,6 +4,7 @@
  * ELF loader. */
 #include "boot.h"
 #include "cpio.h"
+#include "dma.h"
 #include "frame.h"
 #include "frames.h"
 #include "info.h"
@@ -161,6 +162,7 @@ void boot_start_init(const struct fdt_machine *m)
     t->tf.a1 = argv;
     t->tf.a2 = argv + (argc + 1) * 8;
     give_handles(s, m, bi);
+    dma_give_root(s);
     kprintf("chime: init loaded (%d segments, entry 0x%lx), %u devices\n", img.nseg, img.entry,
             bi->ndevices);
 }

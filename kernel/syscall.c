@@ -1,6 +1,7 @@
 /* The syscall table and the small syscalls that belong to no subsystem. */
 #include "syscall.h"
 #include "cpu.h"
+#include "dma.h"
 #include "frame.h"
 #include "frames.h"
 #include "futex.h"
@@ -127,6 +128,9 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_IPC_LEND] = sys_ipc_lend,
     [SYS_IPC_UNLEND] = sys_ipc_unlend,
     [SYS_IPC_CONN_STATE] = sys_ipc_conn_state,
+    [SYS_DMA_GRANT] = sys_dma_grant,
+    [SYS_DMA_ALLOC] = sys_dma_alloc,
+    [SYS_DMA_PHYS] = sys_dma_phys,
 };
 
 void syscall_locked(struct trapframe *tf)

@@ -654,8 +654,14 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
     sleep:
         ran = server_sleep(s, owed ? c : NULL, &n);
         owed = 0;
-        if (ran && s->stop)
-            goto out;
+        if (ran) {
+            if (s->stop)
+                goto out;
+            /* The event handler may have answered (ipc_reply). */
+            owed = c->notify;
+            c->notify = 0;
+            s->nnotify = 0;
+        }
     }
 out:
     /* Later requests of a second connection are ordered after these. */

@@ -151,7 +151,11 @@ static long grants_apply(long space, const struct __posix_spawnattr *a, char *co
     for (size_t i = 0; i < n; i++)
         e[i] = envp[i];
     for (int i = 0; i < a->ngrants; i++) {
-        long h = syscall3(SYS_SPACE_GRANT, space, a->grant[i].handle, a->grant[i].rights);
+        /* CHIME_R_DMA is never granted: SYS_DMA_GRANT makes the child a
+         * handle to itself with it (see chime_spawnattr_grant). */
+        long h = (a->grant[i].rights & CHIME_R_DMA)
+                     ? syscall2(SYS_DMA_GRANT, a->grant[i].handle, space)
+                     : syscall3(SYS_SPACE_GRANT, space, a->grant[i].handle, a->grant[i].rights);
         if (h < 0) {
             free(e);
             return h;

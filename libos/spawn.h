@@ -34,7 +34,9 @@ int chime_spawn(pid_t *pid, char *const argv[], uint64_t hart_mask);
  * its first thread starts; the child finds the number it received in its
  * environment as NAME=<handle>. At most CHIME_SPAWN_GRANTS per attr; EINVAL
  * for a name with '=' or too long, ENOSPC when full. A failed grant makes
- * posix_spawn fail. */
+ * posix_spawn fail. With CHIME_R_DMA in rights, handle must be a space
+ * handle carrying CHIME_R_DMA (init's CHIME_BOOT_H_SPACE): the child gets
+ * a handle to its own space with CHIME_R_DMA instead (SYS_DMA_GRANT). */
 #define CHIME_SPAWN_GRANTS     48
 #define CHIME_SPAWN_GRANT_NAME 24
 int chime_spawnattr_grant(posix_spawnattr_t *attr, int handle, uint32_t rights, const char *name);

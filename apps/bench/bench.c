@@ -5,6 +5,7 @@
  *                    instructions exactly, kernel and other processes
  *                    included); two or more harts: cross-hart figures in ns
  *   bench single | smp    force one set
+ *   bench blk        the blk figures (apps/bench/blk.c; needs a disk)
  *   bench trace      a short fixed sequence (5 + 1 null calls, then two
  *                    rounds of 64 queued requests, SYS_NULL between the
  *                    parts as markers) for instruction traces with
@@ -24,6 +25,7 @@
 #include <chime/proto/echo.h>
 #include <chime/types.h>
 
+#include "bench_blk.h"
 #include "libos/ipc.h"
 #include "libos/libos.h"
 #include "libos/spawn.h"
@@ -526,6 +528,9 @@ int main(int argc, char **argv)
         bench_handler_same_hart();
         bench_blocked_wake();
         table("Chime bench, one hart (guest instructions, exact under -icount shift=0)");
+    } else if (strcmp(mode, "blk") == 0) {
+        bench_blk(report);
+        table("Chime bench, blk (guest instructions, -icount shift=0,sleep=on)");
     } else if (strcmp(mode, "smp") == 0) {
         if (libos_nharts() < 2) {
             printf("bench: smp needs two harts\n");

@@ -114,7 +114,24 @@ enum chime_sysno {
                                 -> IPC_CONN_LIVE (out written) or
                                 IPC_CONN_GONE (the client has gone) */
 
-    SYS_COUNT = 70
+    /* ---- DMA, for drivers (see docs/write-a-driver.md) ---------------
+     * dma h: a handle to the caller's own space carrying CHIME_R_DMA
+     * (CHIME_SELF never does); without it these fail with CHIME_EPERM. */
+    SYS_DMA_GRANT = 70,      /* (dma h, space h) -> handle, in that space, to
+                                itself with CHIME_R_DMA; space h needs
+                                CHIME_R_MANAGE */
+    SYS_DMA_ALLOC = 71,      /* (dma h, len) -> va: zeroed, physically
+                                contiguous, pinned read-write memory (up to
+                                1 MiB) in the kernel-placed area, freed when
+                                unmapped or at exit; a1 = its physical address */
+    SYS_DMA_PHYS = 72,       /* (dma h, va, len, uint64_t *out, max) -> pages:
+                                out[i] = physical address of page i of
+                                [va, va+len), which must be kernel-placed
+                                memory (connection buffers, lends, DMA memory)
+                                and mapped; CHIME_ERANGE if more than max (or
+                                512) pages */
+
+    SYS_COUNT = 80
 };
 
 /* The most one mapping call covers: the kernel does a call's work under

@@ -18,7 +18,12 @@ typedef int32_t chime_handle_t;
 #define CHIME_R_MANAGE (1u << 3) /* change the object: map, create threads, kill, bind */
 #define CHIME_R_GRANT  (1u << 4) /* copy the handle into another process */
 #define CHIME_R_WAIT   (1u << 5) /* wait for the object (process exit) */
-#define CHIME_R_ALL    0x3fu
+#define CHIME_R_ALL    0x3fu     /* every right but CHIME_R_DMA */
+/* On a space handle: may learn the physical addresses of that space's
+ * memory and get DMA memory (SYS_DMA_*). No IOMMU: a holder's device can
+ * reach all RAM, so this is the trust boundary; only SYS_DMA_GRANT confers
+ * it, dup and grant drop it. */
+#define CHIME_R_DMA    (1u << 6)
 
 /* Kinds of kernel object a handle can name (returned by handle_info). */
 enum chime_object_type {

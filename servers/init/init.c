@@ -20,6 +20,8 @@
 #include <libos/spawn.h>
 #include <libos/syscall.h>
 
+#include "virtio_probe.h"
+
 static int poweroff_mode;
 
 static const struct chime_boot_info *boot_info(void)
@@ -156,8 +158,12 @@ int main(int argc, char **argv)
         poweroff_mode = 1;
         first = 2;
     }
-    if (first < argc)
+    if (first < argc) {
+        pid_t blk;
+
+        start_blk(bi, &blk);
         finish(run_program(&argv[first]));
+    }
     finish(run_hellos());
     return 0;
 }

@@ -13,3 +13,12 @@ system-test-qemu-cmd:
 	@echo '$(SYSTEM_TEST_QEMU_CMD)'
 
 .PHONY: system-test-qemu-cmd
+
+# The host side of the blk cases: compares a disk image with what blktest
+# announced (a case's CHECK hook, see README.md).
+BLKCHECK := $(BUILD)/host/blkcheck
+$(BLKCHECK): tests/system/blkcheck.c apps/blktest/pattern.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(H_CFLAGS) -o $@ $<
+ALL_TARGETS += $(BLKCHECK)
+FORMAT_SOURCES += tests/system/blkcheck.c

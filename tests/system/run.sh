@@ -49,7 +49,14 @@ boot() {
     cmd=$(echo "$qemu_cmd" | sed "s/@SMP@/$2/g")
     rcfile=$(mktemp)
     # shellcheck disable=SC2086
-    { timeout -k 5 "$TIMEOUT" $cmd $QEMU_EXTRA -kernel "$kernel" -initrd "$archive" \
+    extra=$QEMU_EXTRA
+    if [ -n "$DISK" ]; then
+        # a fresh, zeroed scratch disk for this boot
+        rm -f "$img" && truncate -s "$DISK" "$img"
+        extra="$extra -drive file=$img,if=none,format=raw,id=hd0$DISK_OPTS"
+        extra="$extra -device virtio-blk-device,drive=hd0"
+    fi
+    { timeout -k 5 "$TIMEOUT" $cmd $extra -kernel "$kernel" -initrd "$archive" \
           -append "$3" </dev/null 2>&1; echo $? >"$rcfile"; } | tr -d '\r' >"$log"
     rc=$(cat "$rcfile")
     rm -f "$rcfile"
@@ -61,16 +68,26 @@ for name in $cases; do
         result 1 "$name: no case file $file"
         continue
     fi
-    RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA=""
+    RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA="" DISK="" DISK_OPTS="" CHECK=""
     # shellcheck disable=SC1090
     . "./$file"
     for smp in $SMP; do
         tag="$name/smp$smp"
         log="$logdir/$name-smp$smp.log"
+        img="$logdir/$name-smp$smp.img"
         boot "$tag" "$smp" "poweroff $RUN"
         # the guest's own TAP lines, tagged with case and hart count
         grep -E '^(not )?ok( |$)' "$log" | sed -E "s#^(not ok|ok)( - | |$)#\\1 - $tag: #"
         if grep -Eq '^not ok( |$)' "$log"; then fail=1; fi
+        if [ -n "$CHECK" ]; then
+            # the host's look at what the boot left (the disk image, say)
+            # shellcheck disable=SC2086
+            out=$($CHECK "$img" "$log" 2>&1)
+            st=$?
+            printf '%s\n' "$out" | grep -E '^(not )?ok( |$)' |
+                sed -E "s#^(not ok|ok)( - | |$)#\\1 - $tag: #"
+            result $st "$tag: host check $CHECK"
+        fi
         if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
             result 1 "$tag: timed out after ${TIMEOUT}s (log: $log)"
         else
