@@ -11,7 +11,7 @@ LIBOS_LD  := $(LIBOS_DIR)/user.ld
 
 # picolibc declares CLOCK_MONOTONIC, clock_gettime and nanosleep only when
 # the system says it has them; libos does (time.c).
-USER_CFLAGS := $(T_CFLAGS) -I. -D_POSIX_MONOTONIC_CLOCK=200809L -D_POSIX_TIMERS=200809L
+USER_CFLAGS := $(T_CFLAGS) -I. -Ilibos/include -D_POSIX_MONOTONIC_CLOCK=200809L -D_POSIX_TIMERS=200809L
 USER_ASFLAGS := $(USER_CFLAGS) -D__ASSEMBLER__
 # libos is linked whole: it defines symbols (sbrk, locks, read/write...)
 # that picolibc's libc.a also has or needs, and ours must win.

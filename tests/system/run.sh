@@ -48,9 +48,16 @@ result() { # 0|1 (ok|not ok), description
 boot() {
     cmd=$(echo "$qemu_cmd" | sed "s/@SMP@/$2/g")
     rcfile=$(mktemp)
-    # shellcheck disable=SC2086
-    { timeout -k 5 "$TIMEOUT" $cmd $QEMU_EXTRA -kernel "$kernel" -initrd "$archive" \
-          -append "$3" </dev/null 2>&1; echo $? >"$rcfile"; } | tr -d '\r' >"$log"
+    if [ -n "$INPUT" ]; then
+        # shellcheck disable=SC2086
+        { python3 tests/system/feed.py "$TIMEOUT" "$INPUT_AFTER" "$INPUT" -- $cmd $QEMU_EXTRA \
+              -kernel "$kernel" -initrd "$archive" -append "$3" 2>&1; echo $? >"$rcfile"; } |
+            tr -d '\r' >"$log"
+    else
+        # shellcheck disable=SC2086
+        { timeout -k 5 "$TIMEOUT" $cmd $QEMU_EXTRA -kernel "$kernel" -initrd "$archive" \
+              -append "$3" </dev/null 2>&1; echo $? >"$rcfile"; } | tr -d '\r' >"$log"
+    fi
     rc=$(cat "$rcfile")
     rm -f "$rcfile"
 }
@@ -61,7 +68,7 @@ for name in $cases; do
         result 1 "$name: no case file $file"
         continue
     fi
-    RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA=""
+    RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA="" INPUT="" INPUT_AFTER="" CHECK="" CHECK_WHAT=""
     # shellcheck disable=SC1090
     . "./$file"
     for smp in $SMP; do
@@ -87,6 +94,11 @@ for name in $cases; do
         done <<EOF_EXPECT
 $expects
 EOF_EXPECT
+        # a host-side check of the whole log, with $log set
+        if [ -n "$CHECK" ]; then
+            (eval "$CHECK")
+            result $? "$tag: ${CHECK_WHAT:-check} (log: $log)"
+        fi
     done
 done
 exit $fail
