@@ -11,7 +11,10 @@
  *                       EINTR after the handler ran
  *   ttytest raw         raw mode (cfmakeraw): three bytes, as typed
  *   ttytest printers N  N processes print 100 lines each, every line in
- *                       three writes; the host checks no two lines mixed */
+ *                       three writes; the host checks no two lines mixed
+ *   ttytest big         one write() of 500 lines (40,000 bytes: more than
+ *                       the data area and the server's queue), and a line
+ *                       on unbuffered stderr, a byte per write */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -258,6 +261,25 @@ static int mode_printers(int n)
     return ok == n ? 0 : 1;
 }
 
+static int mode_big(void)
+{
+    enum { LINES = 500, LEN = 80 };
+    static char buf[LINES * LEN];
+    ssize_t r;
+
+    for (int i = 0; i < LINES; i++) {
+        char *l = buf + i * LEN;
+        int n = snprintf(l, LEN, "big %03d ", i);
+
+        memset(l + n, 'x', LEN - 1 - (size_t)n);
+        l[LEN - 1] = '\n';
+    }
+    r = write(1, buf, sizeof(buf));
+    fprintf(stderr, "ttytest: stderr line, one byte per write\n");
+    printf("ttytest: big write returned %ld of %u\n", (long)r, (unsigned)sizeof(buf));
+    return r == (ssize_t)sizeof(buf) ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "api";
@@ -272,10 +294,12 @@ int main(int argc, char **argv)
         return mode_intr(1);
     if (strcmp(mode, "raw") == 0)
         return mode_raw();
+    if (strcmp(mode, "big") == 0)
+        return mode_big();
     if (strcmp(mode, "printer") == 0 && argc > 2)
         return mode_printer(atoi(argv[2]));
     if (strcmp(mode, "printers") == 0 && argc > 2)
         return mode_printers(atoi(argv[2]));
-    fprintf(stderr, "usage: ttytest api|lines|intr|handler|raw|printers N\n");
+    fprintf(stderr, "usage: ttytest api|lines|intr|handler|raw|printers N|big\n");
     return 2;
 }
