@@ -34,14 +34,15 @@ static int poweroff_mode;
 
 /* ---- boot servers --------------------------------------------------------- */
 
-#define BOOT_SERVER_DEVICES 4
+#define BOOT_SERVER_DEVICES 8
 
 /* One boot server: a row per server, started in table order. */
 struct boot_server {
     const char *name;    /* program in the boot archive */
     const char *service; /* name it publishes; init waits for it (NULL: no wait) */
-    /* DTB compatible strings of the devices it gets: the MMIO frames (with
-     * mmio_rights) and the IRQ line of the first device of each. */
+    /* DTB compatible strings of the devices it gets, each the MMIO frames
+     * (with mmio_rights) and the IRQ line of one device not given yet
+     * (list a string k times for k devices of that kind). */
     const char *devices[BOOT_SERVER_DEVICES];
     uint32_t mmio_rights;
     int required; /* the program is not run when a required server fails */
@@ -130,25 +131,36 @@ static void delegate_devices(posix_spawnattr_t *attr, char **env, char *strings,
 
 /* Add the devices of row s to attr and env: CHIME_DEV<n>=<compatible> and
  * the handles, numbered from 0 in row order, as chime_device_find reads
- * them. Returns NULL, or the reason it cannot. */
+ * them. Each entry takes a device the row has not taken yet, so a
+ * compatible string listed k times takes k such devices (those the machine
+ * has: a repeat that finds none more is no error). Marks what it gave in
+ * given[]. Returns NULL, or the reason it cannot. */
 static const char *server_devices(const struct boot_server *s, posix_spawnattr_t *attr, char **env,
-                                  char *strings, size_t room)
+                                  char *strings, size_t room, int *given)
 {
     const struct chime_boot_info *bi = boot_info();
+    uint32_t ndev = bi ? bi->ndevices : 0;
     int n = 0;
 
+    if (ndev > MAX_BOOT_DEVICES)
+        ndev = MAX_BOOT_DEVICES;
     for (int k = 0; k < BOOT_SERVER_DEVICES && s->devices[k]; k++) {
         uint32_t i = 0;
         char name[32];
         int len;
 
-        while (bi && i < bi->ndevices && strcmp(bi->device[i].compatible, s->devices[k]) != 0)
+        while (i < ndev && (given[i] || device_taken[i] ||
+                            strcmp(bi->device[i].compatible, s->devices[k]) != 0))
             i++;
-        if (!bi || i == bi->ndevices)
+        if (i == ndev) {
+            if (k > 0 && strcmp(s->devices[k], s->devices[k - 1]) == 0)
+                continue;
             return "its device is not in the device tree";
+        }
         len = snprintf(strings, room, "CHIME_DEV%d=%s", n, s->devices[k]);
         if (len < 0 || (size_t)len + 1 > room)
             return "too many devices";
+        given[i] = 1;
         env[n++] = strings;
         strings += len + 1;
         room -= (size_t)len + 1;
@@ -189,8 +201,9 @@ static const char *server_wait(pid_t pid, const char *service, char *why, size_t
     return why;
 }
 
-/* Start one boot server. Returns NULL or the reason it did not start. */
-static const char *server_start(const struct boot_server *s, char *why, size_t len)
+/* Start one boot server; given[] gets the devices it was given. Returns
+ * NULL or the reason it did not start. */
+static const char *server_start(const struct boot_server *s, char *why, size_t len, int *given)
 {
     static char *env[BOOT_SERVER_DEVICES + 1];
     static char strings[512];
@@ -202,7 +215,7 @@ static const char *server_start(const struct boot_server *s, char *why, size_t l
 
     if (posix_spawnattr_init(&attr) != 0)
         return "out of memory";
-    bad = server_devices(s, &attr, env, strings, sizeof(strings));
+    bad = server_devices(s, &attr, env, strings, sizeof(strings), given);
     if (bad) {
         posix_spawnattr_destroy(&attr);
         return bad;
@@ -219,12 +232,11 @@ static const char *server_start(const struct boot_server *s, char *why, size_t l
 /* Start every boot server, in order; report each that fails and go on. */
 static void start_servers(void)
 {
-    const struct chime_boot_info *bi = boot_info();
-
     for (size_t k = 0; k < NSERVERS; k++) {
         const struct boot_server *s = &boot_servers[k];
+        int given[MAX_BOOT_DEVICES] = {0};
         char why[96];
-        const char *bad = server_start(s, why, sizeof(why));
+        const char *bad = server_start(s, why, sizeof(why), given);
 
         if (bad) {
             printf("init: cannot start %s server %s: %s\n", s->required ? "required" : "optional",
@@ -233,10 +245,8 @@ static void start_servers(void)
             continue;
         }
         /* Its devices are its own now. */
-        for (uint32_t i = 0; bi && i < bi->ndevices && i < MAX_BOOT_DEVICES; i++)
-            for (int d = 0; d < BOOT_SERVER_DEVICES && s->devices[d]; d++)
-                if (strcmp(bi->device[i].compatible, s->devices[d]) == 0)
-                    device_taken[i] = 1;
+        for (int i = 0; i < MAX_BOOT_DEVICES; i++)
+            device_taken[i] |= given[i];
     }
 }
 
