@@ -654,10 +654,10 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
     sleep:
         ran = server_sleep(s, owed ? c : NULL, &n);
         owed = 0;
-        if (ran) {
+        if (__builtin_expect(ran, 0)) {
             if (s->stop)
                 goto out;
-            /* The event handler may have answered (ipc_reply). */
+            /* The event handler may have answered with ipc_reply. */
             owed = c->notify;
             c->notify = 0;
             s->nnotify = 0;

@@ -33,7 +33,7 @@
 #include "libos/thread.h"
 #include "libos/uintr.h"
 
-#define SAMPLES 101
+#include "bench.h"
 
 struct result {
     const char *name;
@@ -46,8 +46,7 @@ struct result {
 static struct result results[16];
 static int nresults, errors;
 
-static void report(const char *name, double value, const char *unit, const char *target,
-                   const char *note)
+void report(const char *name, double value, const char *unit, const char *target, const char *note)
 {
     if (value == (double)(unsigned long long)value && value < 1e15)
         printf("BENCH %s %llu %s\n", name, (unsigned long long)value, unit);
@@ -58,18 +57,10 @@ static void report(const char *name, double value, const char *unit, const char 
         results[nresults++] = (struct result){name, value, unit, target, note};
 }
 
-static void fail(const char *what, long err)
+void fail(const char *what, long err)
 {
     printf("bench: %s failed: error %ld\n", what, err);
     errors++;
-}
-
-static inline uint64_t rdinstret(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("rdinstret %0" : "=r"(v));
-    return v;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -79,7 +70,7 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static uint64_t median(uint64_t *v, int n)
+uint64_t median(uint64_t *v, int n)
 {
     qsort(v, (size_t)n, sizeof(*v), cmp_u64);
     return v[n / 2];
@@ -527,6 +518,7 @@ int main(int argc, char **argv)
         bench_ipc_same_hart();
         bench_handler_same_hart();
         bench_blocked_wake();
+        bench_console_write_line();
         table("Chime bench, one hart (guest instructions, exact under -icount shift=0)");
     } else if (strcmp(mode, "blk") == 0) {
         bench_blk(report);

@@ -8,14 +8,24 @@
  *   poweroff ...        as above, then power the machine off: QEMU exits
  *                       with the program's status (system tests use this)
  *
+ * Before any of that, init starts the boot servers of boot_servers[]
+ * (console first), each with the devices its row names. Programs it runs
+ * afterwards have stdin, stdout and stderr on the console (libos connects
+ * fds 0-2 to it). Before powering off, init drains the console, so every
+ * line printed is out of the UART when the machine stops.
+ *
  * A process the kernel killed has status CHIME_STATUS_FAULT (139) or
  * CHIME_STATUS_KILLED (137), shell style, and powers off with that. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <chime/proto/console.h>
+
+#include <libos/ipc.h>
 #include <libos/libos.h>
 #include <libos/spawn.h>
 #include <libos/syscall.h>
@@ -23,6 +33,34 @@
 #include "virtio_probe.h"
 
 static int poweroff_mode;
+
+/* ---- boot servers --------------------------------------------------------- */
+
+#define BOOT_SERVER_DEVICES 8
+
+/* One boot server: a row per server, started in table order. */
+struct boot_server {
+    const char *name;    /* program in the boot archive */
+    const char *service; /* name it publishes; init waits for it (NULL: no wait) */
+    /* DTB compatible strings of the devices it gets, each the MMIO frames
+     * (with mmio_rights) and the IRQ line of one device not given yet
+     * (list a string k times for k devices of that kind). */
+    const char *devices[BOOT_SERVER_DEVICES];
+    uint32_t mmio_rights;
+    int required; /* the program is not run when a required server fails */
+};
+
+static const struct boot_server boot_servers[] = {
+    {"console", CONSOLE_SERVICE, {"ns16550a"}, CHIME_R_READ | CHIME_R_WRITE, 1},
+};
+
+#define NSERVERS         (sizeof(boot_servers) / sizeof(boot_servers[0]))
+#define SERVER_WAIT_NS   5000000000ull /* for its service name to appear */
+#define MAX_BOOT_DEVICES 16
+
+/* Boot-info devices a server was given: the program does not get them. */
+static int device_taken[MAX_BOOT_DEVICES];
+static int required_failed;
 
 static const struct chime_boot_info *boot_info(void)
 {
@@ -40,9 +78,16 @@ static const char *status_note(long raw)
     return "";
 }
 
-static void finish(int code)
+/* Output written so far leaves the UART before we go on (poweroff). */
+static void console_drain(void)
 {
     fflush(stdout);
+    tcdrain(STDOUT_FILENO);
+}
+
+static void finish(int code)
+{
+    console_drain();
     if (poweroff_mode)
         syscall1(SYS_POWEROFF, code);
     printf("init: done; the system idles (quit QEMU with Ctrl-A X)\n");
@@ -55,7 +100,8 @@ static void finish(int code)
  * a single-purpose image): init delegates every device to it. For device i
  * of the boot info it gets CHIME_DEV<i>=<compatible> and the handles it
  * received in CHIME_DEV<i>_MMIO and CHIME_DEV<i>_IRQ (chime_device_find).
- * Programs init starts by default (hello) get none. */
+ * Devices a boot server got are not delegated again. Programs init starts
+ * by default (hello) get none. */
 static void delegate_devices(posix_spawnattr_t *attr, char **env, char *strings, size_t room)
 {
     const struct chime_boot_info *bi = boot_info();
@@ -64,7 +110,11 @@ static void delegate_devices(posix_spawnattr_t *attr, char **env, char *strings,
     for (uint32_t i = 0; bi != NULL && i < bi->ndevices && room > 64; i++) {
         const struct chime_boot_device *d = &bi->device[i];
         char name[32];
-        int len = snprintf(strings, room, "CHIME_DEV%u=%s", i, d->compatible);
+        int len;
+
+        if (i < MAX_BOOT_DEVICES && device_taken[i])
+            continue;
+        len = snprintf(strings, room, "CHIME_DEV%u=%s", i, d->compatible);
 
         env[n++] = strings;
         strings += len + 1;
@@ -79,6 +129,141 @@ static void delegate_devices(posix_spawnattr_t *attr, char **env, char *strings,
         }
     }
     env[n] = NULL;
+}
+
+/* Add the devices of row s to attr and env: CHIME_DEV<n>=<compatible> and
+ * the handles, numbered from 0 in row order, as chime_device_find reads
+ * them. Each entry takes a device the row has not taken yet, so a
+ * compatible string listed k times takes k such devices (those the machine
+ * has: a repeat that finds none more is no error). Marks what it gave in
+ * given[]. Returns NULL, or the reason it cannot. */
+static const char *server_devices(const struct boot_server *s, posix_spawnattr_t *attr, char **env,
+                                  char *strings, size_t room, int *given)
+{
+    const struct chime_boot_info *bi = boot_info();
+    uint32_t ndev = bi ? bi->ndevices : 0;
+    int n = 0;
+
+    if (ndev > MAX_BOOT_DEVICES)
+        ndev = MAX_BOOT_DEVICES;
+    for (int k = 0; k < BOOT_SERVER_DEVICES && s->devices[k]; k++) {
+        uint32_t i = 0;
+        char name[32];
+        int len;
+
+        while (i < ndev && (given[i] || device_taken[i] ||
+                            strcmp(bi->device[i].compatible, s->devices[k]) != 0))
+            i++;
+        if (i == ndev) {
+            if (k > 0 && strcmp(s->devices[k], s->devices[k - 1]) == 0)
+                continue;
+            return "its device is not in the device tree";
+        }
+        len = snprintf(strings, room, "CHIME_DEV%d=%s", n, s->devices[k]);
+        if (len < 0 || (size_t)len + 1 > room)
+            return "too many devices";
+        given[i] = 1;
+        env[n++] = strings;
+        strings += len + 1;
+        room -= (size_t)len + 1;
+        snprintf(name, sizeof(name), "CHIME_DEV%d_MMIO", n - 1);
+        if (bi->device[i].mmio_handle >= 0 &&
+            chime_spawnattr_grant(attr, bi->device[i].mmio_handle, s->mmio_rights, name) != 0)
+            return "cannot grant its registers";
+        snprintf(name, sizeof(name), "CHIME_DEV%d_IRQ", n - 1);
+        if (bi->device[i].irq_handle >= 0 &&
+            chime_spawnattr_grant(attr, bi->device[i].irq_handle, CHIME_R_MANAGE, name) != 0)
+            return "cannot grant its interrupt";
+    }
+    env[n] = NULL;
+    return NULL;
+}
+
+/* Wait until pid publishes service (or exits, or time runs out). Returns
+ * NULL, or why not into why[]. */
+static const char *server_wait(pid_t pid, const char *service, char *why, size_t len)
+{
+    for (uint64_t waited = 0; waited < SERVER_WAIT_NS; waited += 1000000) {
+        struct ipc_conn *c;
+        long raw;
+
+        if (ipc_connect(&c, service, 0, IPC_CONNECT_NOPOLL) == 0) {
+            ipc_disconnect(c);
+            return NULL;
+        }
+        raw = chime_wait(pid, 0);
+        if (raw >= 0) {
+            snprintf(why, len, "it exited with status %ld before serving \"%s\"", raw, service);
+            return why;
+        }
+        syscall1(SYS_SLEEP, 1000000);
+    }
+    snprintf(why, len, "it did not serve \"%s\" within %llu s", service,
+             SERVER_WAIT_NS / 1000000000ull);
+    return why;
+}
+
+/* Start one boot server; given[] gets the devices it was given. Returns
+ * NULL or the reason it did not start. */
+static const char *server_start(const struct boot_server *s, char *why, size_t len, int *given)
+{
+    static char *env[BOOT_SERVER_DEVICES + 1];
+    static char strings[512];
+    char *argv[] = {(char *)s->name, NULL};
+    posix_spawnattr_t attr;
+    const char *bad;
+    pid_t pid;
+    int err;
+
+    if (posix_spawnattr_init(&attr) != 0)
+        return "out of memory";
+    bad = server_devices(s, &attr, env, strings, sizeof(strings), given);
+    if (bad) {
+        posix_spawnattr_destroy(&attr);
+        return bad;
+    }
+    err = posix_spawn(&pid, s->name, NULL, &attr, argv, env);
+    posix_spawnattr_destroy(&attr);
+    if (err != 0) {
+        snprintf(why, len, "%s", strerror(err));
+        return why;
+    }
+    return s->service ? server_wait(pid, s->service, why, len) : NULL;
+}
+
+/* Start every boot server, in order; report each that fails and go on. */
+static void start_servers(void)
+{
+    for (size_t k = 0; k < NSERVERS; k++) {
+        const struct boot_server *s = &boot_servers[k];
+        int given[MAX_BOOT_DEVICES] = {0};
+        char why[96];
+        const char *bad = server_start(s, why, sizeof(why), given);
+
+        if (bad) {
+            printf("init: cannot start %s server %s: %s\n", s->required ? "required" : "optional",
+                   s->name, bad);
+            required_failed |= s->required;
+            continue;
+        }
+        /* Its devices are its own now. */
+        for (int i = 0; i < MAX_BOOT_DEVICES; i++)
+            device_taken[i] |= given[i];
+    }
+}
+
+/* The disk's servers: blk on the first virtio-blk device, found by its
+ * virtio device id (virtio_probe.c), when the machine has one. Its device
+ * is blk's alone: the program init runs does not get it. */
+static void start_disk_servers(const struct chime_boot_info *bi)
+{
+    const struct chime_boot_device *d = bi != NULL ? virtio_find(bi, VIRTIO_ID_BLOCK) : NULL;
+    pid_t pid;
+
+    if (d == NULL)
+        return;
+    if (start_blk(bi, &pid) == 0 && d - bi->device < MAX_BOOT_DEVICES)
+        device_taken[d - bi->device] = 1;
 }
 
 /* Run argv[0] with argv, wait, report; returns the code to power off with. */
@@ -158,12 +343,14 @@ int main(int argc, char **argv)
         poweroff_mode = 1;
         first = 2;
     }
-    if (first < argc) {
-        pid_t blk;
-
-        start_blk(bi, &blk);
-        finish(run_program(&argv[first]));
+    start_servers();
+    if (required_failed) {
+        printf("init: a required server is missing: not running the program\n");
+        finish(125);
     }
+    start_disk_servers(bi);
+    if (first < argc)
+        finish(run_program(&argv[first]));
     finish(run_hellos());
     return 0;
 }

@@ -17,7 +17,7 @@
 
 #define PROBE_VA        0x1c00000000ull /* free in the libos layout */
 #define VIRTIO_MAGIC    0x74726976u     /* "virt" */
-#define VIRTIO_ID_BLOCK 2u
+
 #define REG_MAGIC       0x000
 #define REG_VERSION     0x004
 #define REG_DEVICE_ID   0x008

@@ -7,6 +7,8 @@
 
 #include <chime/layout.h>
 
+#define VIRTIO_ID_BLOCK 2u /* virtio 1.x device id of a block device */
+
 /* The first virtio-mmio slot whose device has device_id, or NULL. */
 const struct chime_boot_device *virtio_find(const struct chime_boot_info *bi, uint32_t device_id);
 

@@ -56,8 +56,16 @@ boot() {
         extra="$extra -drive file=$img,if=none,format=raw,id=hd0$DISK_OPTS"
         extra="$extra -device virtio-blk-device,drive=hd0"
     fi
-    { timeout -k 5 "$TIMEOUT" $cmd $extra -kernel "$kernel" -initrd "$archive" \
-          -append "$3" </dev/null 2>&1; echo $? >"$rcfile"; } | tr -d '\r' >"$log"
+    if [ -n "$INPUT" ]; then
+        # shellcheck disable=SC2086
+        { python3 tests/system/feed.py "$TIMEOUT" "$INPUT_AFTER" "$INPUT" -- $cmd $extra \
+              -kernel "$kernel" -initrd "$archive" -append "$3" 2>&1; echo $? >"$rcfile"; } |
+            tr -d '\r' >"$log"
+    else
+        # shellcheck disable=SC2086
+        { timeout -k 5 "$TIMEOUT" $cmd $extra -kernel "$kernel" -initrd "$archive" \
+              -append "$3" </dev/null 2>&1; echo $? >"$rcfile"; } | tr -d '\r' >"$log"
+    fi
     rc=$(cat "$rcfile")
     rm -f "$rcfile"
 }
@@ -69,6 +77,7 @@ for name in $cases; do
         continue
     fi
     RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA="" DISK="" DISK_OPTS="" CHECK=""
+    INPUT="" INPUT_AFTER="" LOG_CHECK="" LOG_CHECK_WHAT=""
     # shellcheck disable=SC1090
     . "./$file"
     for smp in $SMP; do
@@ -104,6 +113,11 @@ for name in $cases; do
         done <<EOF_EXPECT
 $expects
 EOF_EXPECT
+        # a host-side check of the whole log, with $log set
+        if [ -n "$LOG_CHECK" ]; then
+            (eval "$LOG_CHECK")
+            result $? "$tag: ${LOG_CHECK_WHAT:-check} (log: $log)"
+        fi
     done
 done
 exit $fail

@@ -1,0 +1,74 @@
+/* libos file descriptors (DESIGN §6: fds live in libos, as in Fuchsia's
+ * fdio). A descriptor names an open file, struct libos_file, which several
+ * descriptors may share (dup, dup2, fcntl F_DUPFD, inheritance later): it
+ * holds the ops of its kind, the kind's private state, the file offset
+ * (kept by the client and carried in every request, so a request can be
+ * retried after a server restart) and the status flags.
+ *
+ * struct fd_ops is the one place a kind of descriptor plugs in: the
+ * console (console.c), /dev/null and /dev/zero (devfile.c) today; files of
+ * the fs server and pipes add their own ops the same way. Each op gets the
+ * open file and returns >= 0 on success or a negative errno value (-EBADF,
+ * ...; fd.c turns it into -1 and errno). An op left NULL has the POSIX
+ * answer for a file that cannot do it:
+ *
+ *   read, write   NULL: -EBADF (not open for that)
+ *   lseek         NULL: -ESPIPE (a terminal, a pipe)
+ *   fstat         NULL: a character device, mode 0666
+ *   ioctl         NULL: -ENOTTY; the terminal requests of <sys/ioctl.h>
+ *                 (TCGETS, TIOCGWINSZ, ...) arrive here, and isatty is
+ *                 "ioctl(TCGETS) succeeds"
+ *   close         the last descriptor of the file is gone: free priv
+ *                 (NULL: nothing to free)
+ *
+ * Ops may block and may be called from several threads at once; a kind
+ * that keeps state serialises itself. */
+#ifndef LIBOS_FD_H
+#define LIBOS_FD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define LIBOS_FD_MAX 64 /* descriptors per process */
+
+struct libos_file;
+
+struct fd_ops {
+    const char *kind; /* for debugging: "console", "null", ... */
+    ssize_t (*read)(struct libos_file *f, void *buf, size_t n);
+    ssize_t (*write)(struct libos_file *f, const void *buf, size_t n);
+    off_t (*lseek)(struct libos_file *f, off_t offset, int whence);
+    int (*fstat)(struct libos_file *f, struct stat *st);
+    int (*ioctl)(struct libos_file *f, unsigned long request, void *arg);
+    int (*close)(struct libos_file *f);
+};
+
+struct libos_file {
+    const struct fd_ops *ops;
+    void *priv;      /* the kind's state */
+    uint64_t offset; /* file offset, for kinds that seek */
+    int flags;       /* O_ACCMODE | O_APPEND | O_NONBLOCK, from open/fcntl */
+    int refs;        /* descriptors naming it, plus calls in progress */
+};
+
+/* A new open file with one reference (for fd_install), or NULL. */
+struct libos_file *fd_file_new(const struct fd_ops *ops, void *priv, int flags);
+
+/* Put f in the lowest free descriptor >= min; takes over the caller's
+ * reference. Returns the descriptor or -EMFILE (f is then released). */
+int fd_install(struct libos_file *f, int min);
+
+/* The open file of fd with a reference for the caller, or NULL (EBADF). */
+struct libos_file *fd_get(int fd);
+
+/* Drop a reference; the last one closes the file. Returns close's result. */
+int fd_put(struct libos_file *f);
+
+/* Kinds' openers, tried by open() in order: each returns a new open file,
+ * NULL with *err = 0 when path is not its own, or NULL with *err < 0. */
+struct libos_file *devfile_open(const char *path, int flags, int *err);
+struct libos_file *console_open(const char *path, int flags, int *err);
+
+#endif
