@@ -167,8 +167,8 @@ static void op_thread_create(struct fz *f)
         case 0:
             pc = fz_ptr_in(f);
             break;
-        case 1:
-            pc = FZ_CODE_VA + 2 * fz_below(f, 4096);
+        case 1: /* the zeros after the blobs (never inside one: it might loop) */
+            pc = FZ_CODE_VA + FZ_BLOB_SIZE + 4 * fz_below(f, (4096 - FZ_BLOB_SIZE) / 4);
             break;
         default:
             pc = FZ_CODE_VA + fz_pick(f, offs, 3);
@@ -258,12 +258,21 @@ static void op_map_frames(struct fz *f)
     CALL(f, SYS_SPACE_MAP_FRAMES, h, fr, (long)off, (long)va, (long)len, (long)fz_prot(f));
 }
 
+/* Under AVOID_LEND_REVOKE lent pages of this process are never unmapped
+ * or protected (the kernel must then revoke the lends). */
+static int revoke_avoided(const struct fz *f, long h)
+{
+    return (f->avoid & AVOID_LEND_REVOKE) && f->nlends && fz_is_self(f, h);
+}
+
 static void op_unmap(struct fz *f)
 {
     long h = fz_space(f);
     uint64_t va, len;
 
     fz_range(f, h, &va, &len);
+    if (revoke_avoided(f, h))
+        return;
     CALL(f, SYS_SPACE_UNMAP, h, (long)va, (long)len);
 }
 
@@ -273,7 +282,7 @@ static void op_protect(struct fz *f)
     uint64_t va, len;
 
     fz_range(f, h, &va, &len);
-    if ((f->avoid & AVOID_PROTECT_FRAMES) && in_frames(va, len))
+    if (((f->avoid & AVOID_PROTECT_FRAMES) && in_frames(va, len)) || revoke_avoided(f, h))
         return;
     CALL(f, SYS_SPACE_PROTECT, h, (long)va, (long)len, (long)fz_prot(f));
 }
@@ -381,8 +390,11 @@ static void op_close(struct fz *f)
 
     if (h >= 0 && h < FZ_HANDLES && f->keep[h])
         return;
-    if (CALL(f, SYS_HANDLE_CLOSE, h) == 0)
+    if (CALL(f, SYS_HANDLE_CLOSE, h) == 0) {
+        if (f->type[h >= 0 && h < FZ_HANDLES ? h : 0] == CHIME_OBJ_CONN)
+            f->nlends = 0;
         fz_forget(f, h);
+    }
 }
 
 static void op_dup(struct fz *f)
@@ -603,8 +615,10 @@ static void op_disconnect(struct fz *f)
 
     if (h >= 0 && h < FZ_HANDLES && f->keep[h])
         return;
-    if (CALL(f, SYS_IPC_DISCONNECT, h) == 0)
+    if (CALL(f, SYS_IPC_DISCONNECT, h) == 0) {
         fz_forget(f, h);
+        f->nlends = 0; /* lends may have gone with it: forget them all */
+    }
 }
 
 /* Scribble on a connection buffer this process holds: the kernel must not

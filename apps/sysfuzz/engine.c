@@ -142,12 +142,17 @@ void fz_scan(struct fz *f)
 
 long fz_live(struct fz *f, unsigned type)
 {
-    int cand[FZ_HANDLES], n = 0;
+    uint64_t n = 0, k;
 
     for (int h = 0; h < FZ_HANDLES; h++)
-        if (f->type[h] && (type == 0 || f->type[h] == type))
-            cand[n++] = h;
-    return n ? cand[fz_below(f, (uint64_t)n)] : -2;
+        n += f->type[h] && (type == 0 || f->type[h] == type);
+    if (n == 0)
+        return -2;
+    k = fz_below(f, n);
+    for (int h = 0; h < FZ_HANDLES; h++)
+        if (f->type[h] && (type == 0 || f->type[h] == type) && k-- == 0)
+            return h;
+    return -2;
 }
 
 long fz_handle(struct fz *f, unsigned type)
@@ -218,12 +223,17 @@ static const uint64_t bad_ptrs[] = {
 /* A live va from one of the handle-slot lists (control rings, buffers). */
 static uint64_t live_va(struct fz *f, const uint64_t *per_handle)
 {
-    int cand[FZ_HANDLES], n = 0;
+    uint64_t n = 0, k;
 
     for (int h = 0; h < FZ_HANDLES; h++)
-        if (per_handle[h])
-            cand[n++] = h;
-    return n ? per_handle[cand[fz_below(f, (uint64_t)n)]] : 0;
+        n += per_handle[h] != 0;
+    if (n == 0)
+        return 0;
+    k = fz_below(f, n);
+    for (int h = 0; h < FZ_HANDLES; h++)
+        if (per_handle[h] && k-- == 0)
+            return per_handle[h];
+    return 0;
 }
 
 uint64_t fz_ptr_in(struct fz *f)
