@@ -672,7 +672,7 @@ void fz_spawn_grand(struct fz *f)
     snprintf(seed, sizeof(seed), "seed=%#lx", (unsigned long)fz_mix(f->grand_seq++));
     snprintf(calls, sizeof(calls), "calls=%lu", (unsigned long)(100 + fz_below(f, 1000)));
     fz_avoid_format(f->avoid, avoid + 6, sizeof(avoid) - 6);
-    if (chime_spawn(&pid, argv, 0) != 0)
+    if (posix_spawn(&pid, "sysfuzz", NULL, NULL, argv, fz_spawn_env) != 0)
         return;
     f->grands[f->ngrands++] = (int)pid;
     fz_note(f, (long)pid, CHIME_OBJ_SPACE, K_GRAND, 0);

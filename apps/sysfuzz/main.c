@@ -11,6 +11,8 @@
 #include <chime/syscall.h>
 #include <libos/libos.h>
 
+char *const fz_spawn_env[] = {"SYSFUZZ_SPAWNED=1", NULL};
+
 static const struct {
     const char *name;
     uint32_t bit;
@@ -127,6 +129,8 @@ int main(int argc, char **argv)
     }
     if (role)
         return fz_run(&o, role == 2);
+    if (getenv("SYSFUZZ_SPAWNED"))
+        return 0;  /* a child or grandchild whose arguments were overwritten */
     if (!seeded) { /* a fresh seed from the clock, printed so the run can be replayed */
         long args[6] = {0};
         struct fz_ret ret;

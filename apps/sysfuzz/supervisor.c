@@ -47,7 +47,7 @@ static int spawn_child(pid_t *pid, const struct fz_options *o, uint64_t seed, ui
     snprintf(s_seed, sizeof(s_seed), "seed=%#lx", (unsigned long)seed);
     snprintf(s_calls, sizeof(s_calls), "calls=%lu", (unsigned long)calls);
     fz_avoid_format(o->avoid, s_avoid + 6, sizeof(s_avoid) - 6);
-    return chime_spawn(pid, argv, 0);
+    return posix_spawn(pid, "sysfuzz", NULL, NULL, argv, fz_spawn_env);
 }
 
 static void replay_hint(const struct fz_options *o, uint32_t round, uint64_t seed, uint64_t calls)
@@ -137,8 +137,11 @@ int fz_supervise(const struct fz_options *o)
         for (uint32_t i = 0; i < procs; i++) {
             if (calls[i] == 0)
                 break;
-            if (spawn_child(&pids[i], o, seeds[i], calls[i]) != 0) {
-                fz_say("not ok - sysfuzz: round %u: cannot spawn child %u", r, i);
+            int err = spawn_child(&pids[i], o, seeds[i], calls[i]);
+            if (err != 0) {
+                fz_say(
+                    "not ok - sysfuzz: round %u: cannot spawn child %u (errno %d, %ld frames free)",
+                    r, i, err, sys0(SYS_MEM_STATS));
                 failures++;
                 break;
             }

@@ -58,6 +58,9 @@ struct fz_options {
 };
 
 int fz_supervise(const struct fz_options *o);
+/* The environment of every process sysfuzz spawns: one whose arguments a
+ * fuzzing parent overwrote must not take itself for a supervisor. */
+extern char *const fz_spawn_env[];
 /* Run the engine as child (grand = 0) or grandchild; the exit status. */
 int fz_run(const struct fz_options *o, int grand);
 
