@@ -1,0 +1,36 @@
+# The guest syscall fuzzer (apps/sysfuzz, docs/sysfuzz.md) run long:
+#
+#   make fuzz-guest [FUZZ_CALLS=1000000] [FUZZ_SEED=0x...] [FUZZ_AVOID=a,b|all]
+#                   [FUZZ_ARGS="per=N procs=N from=R trace stats"] [SMP=n]
+#
+# One boot; QEMU's exit status is the number of failures the supervisor saw
+# (0: no panic, every child ended well, no frame leaked). The console goes
+# to build/test-logs/fuzz-guest-smpN.log too. The short run of make test is
+# tests/system/cases/sysfuzz.case.
+
+FUZZ_CALLS ?= 1000000
+FUZZ_SEED  ?=
+# The known kernel bugs a run on today's kernel must steer clear of
+# (docs/sysfuzz.md); FUZZ_AVOID= runs into all of them.
+FUZZ_AVOID ?= self-space,neg-status,huge-map,space-write-ro,protect-frames
+FUZZ_ARGS  ?=
+FUZZ_GUEST_ARGS = sysfuzz calls=$(FUZZ_CALLS)$(if $(FUZZ_SEED), seed=$(FUZZ_SEED))$(if \
+                  $(FUZZ_AVOID), avoid=$(FUZZ_AVOID))$(if $(FUZZ_ARGS), $(FUZZ_ARGS))
+
+FUZZ_GUEST_LOG = $(BUILD)/test-logs/fuzz-guest-smp$(SMP).log
+
+# The kernel's one-line fault reports (blobs the fuzzer starts at bad
+# addresses) stay in the log only.
+fuzz-guest: $(KERNEL_ELF) $(BOOT_ARCHIVE)
+	@mkdir -p $(dir $(FUZZ_GUEST_LOG))
+	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL_ELF) -initrd $(BOOT_ARCHIVE) \
+		-append "poweroff $(FUZZ_GUEST_ARGS)" </dev/null 2>&1 | tee $(FUZZ_GUEST_LOG) | \
+		grep -v ' killed: '
+	@grep -q '^init: sysfuzz exited with status 0' $(FUZZ_GUEST_LOG) || \
+		{ echo "fuzz-guest: FAILED, log in $(FUZZ_GUEST_LOG)"; exit 1; }
+	@echo "fuzz-guest: passed, log in $(FUZZ_GUEST_LOG)"
+
+FORMAT_SOURCES += $(wildcard apps/sysfuzz/*.c apps/sysfuzz/*.h)
+LINT_SOURCES += $(wildcard apps/sysfuzz/*.c)
+
+.PHONY: fuzz-guest
