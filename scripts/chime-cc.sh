@@ -96,18 +96,27 @@ while [ "$n" -gt 0 ]; do
     set -- "$@" "$arg"
 done
 
-for dir in $chime_include_dirs; do
-    set -- "$@" "-I$sdk/include/$dir"
-done
 if [ "$links" -eq 1 ] && [ "$inputs" -gt 0 ]; then
-    # @SDK@ in a word stands for the SDK directory (it may hold spaces).
+    # The link flags and libos go first: libos' definitions (sbrk, locks)
+    # are then in place before any -lc the user names, which would pull in
+    # picolibc's own. @SDK@ in a word is the SDK directory (spaces and all).
+    n=$#
     for word in $chime_ldflags $chime_libs; do
         case $word in
         *@SDK@*) word=${word%%@SDK@*}$sdk${word#*@SDK@} ;;
         esac
         set -- "$@" "$word"
     done
+    while [ "$n" -gt 0 ]; do
+        set -- "$@" "$1"
+        shift
+        n=$((n - 1))
+    done
 fi
+# After the user's own -I, so those come first; before picolibc's.
+for dir in $chime_include_dirs; do
+    set -- "$@" "-I$sdk/include/$dir"
+done
 
 if [ "${CHIME_CC_VERBOSE:-0}" != 0 ]; then
     printf '%s' "${cross}gcc $chime_cflags" >&2

@@ -104,6 +104,10 @@ rm -f "$work/libtable.a"
 result $? "chimecc: chime-ar/chime-ranlib make a library that links with -L -l (-lpthread -lrt accepted)"
 cat "$log"
 
+"$bin/chime-cc" -o "$work/wf-lc" "$wf/main.o" "$wf/table.o" -lm -lc -lgcc >"$log" 2>&1
+result $? "chimecc: -lm -lc -lgcc name picolibc and libgcc without clashing with libos"
+cat "$log"
+
 ! "$bin/chime-cc" -shared -o "$work/x.so" "$wf/table.c" >"$log" 2>&1 &&
     grep -q 'no shared libraries' "$log"
 result $? "chimecc: -shared is refused with a reason"
