@@ -57,6 +57,10 @@ $(CHIMECC_PROGS): scripts/chime-cc.sh
 
 chime-cc: $(CHIMECC_FILES)
 
+# The include list the SDK mirrors, for tests/chimecc.
+chime-cc-include-dirs:
+	@echo $(CHIMECC_INCLUDE_DIRS)
+
 PREFIX ?= /opt/chime
 install-sdk: $(CHIMECC_FILES)
 	mkdir -p $(PREFIX)/bin $(PREFIX)/lib
@@ -66,4 +70,4 @@ install-sdk: $(CHIMECC_FILES)
 
 ALL_TARGETS += $(CHIMECC_FILES)
 
-.PHONY: chime-cc install-sdk
+.PHONY: chime-cc chime-cc-include-dirs install-sdk

@@ -6,7 +6,8 @@
 #                     (rootfs/ is copied only into a new image)
 #   make disk-reset   make it again from scratch: the user's files are lost
 #
-# make run depends on `disk` and attaches DISK_IMAGE as the virtio-blk disk.
+# For make run: depend on `disk`, then attach DISK_IMAGE as the virtio-blk
+# disk. A QEMU that has the image open must not run while it is updated.
 
 DISK_IMAGE      ?= $(BUILD)/disk.img
 DISK_SIZE       ?= 64M

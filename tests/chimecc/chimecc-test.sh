@@ -83,6 +83,20 @@ result $? "chimecc: it has picolibc's log (for log2) and libos' startup"
 grep -q 'table.h' "$wf/main.d" 2>/dev/null
 result $? "chimecc: -MMD -MP wrote main.d naming table.h"
 
+# ---- the SDK mirrors the in-tree include list -------------------------------
+dirs=$(user_make -s chime-cc-include-dirs 2>/dev/null)
+conf_dirs=$(sed -n "s/^chime_include_dirs='\(.*\)'$/\1/p" "$build/lib/chime/chime-cc.conf")
+i=0
+bad=""
+for d in $dirs; do
+    sub=$(printf '%02d' "$i")
+    h=$(cd "$d" && find . -path "./$build" -prune -o -name '*.h' -print | head -n 1)
+    [ -n "$h" ] && cmp -s "$d/$h" "$build/lib/chime/include/$sub/$h" || bad="$bad $d"
+    i=$((i + 1))
+done
+[ -n "$dirs" ] && [ "$(echo "$conf_dirs" | wc -w)" -eq "$i" ] && [ -z "$bad" ]
+result $? "chimecc: the SDK has one include directory per -I of USER_CFLAGS ($dirs), in order${bad:+ (wrong:$bad)}"
+
 # ---- the driver's other modes --------------------------------------------
 printf '#include <stdio.h>\n#include <libos/libos.h>\nstack_top = LIBOS_STACK_TOP;\n' >"$work/e.c"
 "$bin/chime-cc" -E -P "$work/e.c" 2>&1 | grep -q 'stack_top = 0x1ff0100000ull'
