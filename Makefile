@@ -37,7 +37,7 @@ include mk/config.mk
 ALL_TARGETS :=
 TEST_SUITES :=
 FORMAT_SOURCES :=
-FRAGMENTS := $(sort $(wildcard platform/riscv/rules.mk kernel/rules.mk libos/rules.mk mk/programs.mk \
+FRAGMENTS := $(sort $(wildcard platform/riscv/rules.mk kernel/rules.mk libos/rules.mk mk/programs.mk mk/chime-cc.mk mk/disk.mk \
                         servers/*/rules.mk servers/*/*/rules.mk tests/*/rules.mk tests/unit/*.mk))
 include $(FRAGMENTS)
 

@@ -7,12 +7,14 @@
 #
 # Needs build/kernel.elf and build/boot.cpio (make all). make test passes
 # the QEMU command line in CHIME_QEMU_CMD (with @SMP@ for the hart count);
-# run directly, this script asks make for it.
+# run directly, this script asks make for it. CHIME_CASE_DIR names another
+# directory of cases (tests/chimecc boots its own archive that way).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
 kernel=${CHIME_KERNEL_ELF:-build/kernel.elf}
 archive=${CHIME_BOOT_ARCHIVE:-build/boot.cpio}
+casedir=${CHIME_CASE_DIR:-tests/system/cases}
 qemu_cmd=${CHIME_QEMU_CMD:-$(make -s --no-print-directory system-test-qemu-cmd 2>/dev/null)}
 logdir=build/test-logs/system
 mkdir -p "$logdir"
@@ -30,7 +32,7 @@ done
 
 cases=${*:-${CASES:-}}
 if [ -z "$cases" ]; then
-    cases=$(for f in tests/system/cases/*.case; do basename "$f" .case; done)
+    cases=$(for f in "$casedir"/*.case; do basename "$f" .case; done)
 fi
 
 fail=0
@@ -71,7 +73,7 @@ boot() {
 }
 
 for name in $cases; do
-    file=tests/system/cases/$name.case
+    file=$casedir/$name.case
     if [ ! -f "$file" ]; then
         result 1 "$name: no case file $file"
         continue
