@@ -295,18 +295,19 @@ static pid_t spawn_command(char **argv, char **assigns, int nassigns, const stru
      * ignores them; a background job ignores them (POSIX, for a shell
      * without job control): it inherits the shell's ignoring. */
     struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
+    sigset_t def;
     sigemptyset(&ign.sa_mask);
+    sigemptyset(&def);
+    sigaddset(&def, SIGPIPE); /* the shell may be ignoring it (run_here_stage) */
     if (bg) {
         sigaction(SIGINT, &ign, &old_int);
         sigaction(SIGQUIT, &ign, &old_quit);
     } else {
-        sigset_t def;
-        sigemptyset(&def);
         sigaddset(&def, SIGINT);
         sigaddset(&def, SIGQUIT);
-        posix_spawnattr_setsigdefault(&attr, &def);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     }
+    posix_spawnattr_setsigdefault(&attr, &def);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     char **envp = var_environ(assigns, nassigns);
     int rc = posix_spawn(&pid, path, &fa, &attr, argv, envp);
     if (rc == ENOEXEC)
@@ -628,15 +629,23 @@ struct here_stage {
     int in, out;
 };
 
+/* While it writes into a pipe the shell ignores SIGPIPE: a reader that
+ * quits early must end the stage's writes (EPIPE), not the shell. */
 static int run_here_stage(struct here_stage *h)
 {
     struct redir_state st = {0};
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
     int status = 1;
     struct fdmove in = {0, h->in, 0}, out = {1, h->out, 0};
 
+    sigemptyset(&ign.sa_mask);
+    if (h->out >= 0)
+        sigaction(SIGPIPE, &ign, &old_pipe);
     if ((h->in < 0 || move_fd(&in, &st) == 0) && (h->out < 0 || move_fd(&out, &st) == 0))
         status = h->c->kind == N_SIMPLE ? run_here_simple(h->c, &h->argv) : exec_compound(h->c);
     redirs_restore(&st);
+    if (h->out >= 0)
+        sigaction(SIGPIPE, &old_pipe, NULL);
     return status;
 }
 

@@ -115,6 +115,8 @@ check "sh: pipeline status is the last command's" 'false | true; echo $?; true |
     "0${nl}1"
 check "sh: builtin inside a pipeline" 'cd /; pwd | cat; echo x | { read v; echo got $v; }' \
     "/${nl}got x"
+check "sh: a builtin writing to a pipe whose reader quit does not end the shell" \
+    '{ sleep 0.2; pwd; echo more; } | head -n 0; echo alive' "alive"
 check "sh: loop feeding a pipeline" 'for i in 3 1 2; do echo $i; done | sort' "1${nl}2${nl}3"
 check "sh: > < >>" 'echo one > f; echo two >> f; cat < f; wc -l < f' "one${nl}two${nl}2"
 check "sh: 2> and 2>&1" 'ls nosuch 2> e; cat e; ls nosuch > o 2>&1; cat o' \
