@@ -134,13 +134,25 @@ static int bi_set(int argc, char **argv)
         return 0;
     }
     int first = 1;
-    if (strcmp(argv[1], "--") == 0) {
-        first = 2;
-    } else if (argv[1][0] == '-' || argv[1][0] == '+') {
-        sh_error("set: %s: unsupported option", argv[1]);
-        return 2;
+    for (; first < argc && (argv[first][0] == '-' || argv[first][0] == '+'); first++) {
+        if (strcmp(argv[first], "--") == 0) {
+            first++;
+            break;
+        }
+        int on = argv[first][0] == '-';
+        for (const char *o = argv[first] + 1; *o; o++) {
+            if (*o == 'e') {
+                sh.errexit = on;
+            } else if (*o == 'x') {
+                sh.xtrace = on;
+            } else {
+                sh_error("set: %c%c: unsupported option", argv[first][0], *o);
+                return 2;
+            }
+        }
     }
-    set_params(argc - first, argv + first);
+    if (first < argc || strcmp(argv[first - 1], "--") == 0)
+        set_params(argc - first, argv + first);
     return 0;
 }
 

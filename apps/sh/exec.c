@@ -170,8 +170,9 @@ static int redirs_apply(const struct redir *r, struct redir_state *st)
 
 /* ---- finding and spawning commands ---- */
 
-/* Resolves name through PATH. 0 and *path (malloc'd), or the status 127
- * (not found) or 126 (found, not executable) after a message. */
+/* Resolves name through PATH. 0 and *path (malloc'd); 126 (found, not
+ * executable) after a message; 127 when no PATH directory has it (with a
+ * message only if name has a '/'). */
 static int find_command(const char *name, char **path)
 {
     struct stat st;
@@ -214,8 +215,7 @@ static int find_command(const char *name, char **path)
         sh_error("%s: %s", name, strerror(EACCES));
         return 126;
     }
-    sh_error("%s: command not found", name);
-    return 127;
+    return 127; /* no message yet: the system may still know it (spawn_command) */
 }
 
 /* posix_spawn of a file the system would not run (ENOEXEC): a "#!" line
@@ -270,8 +270,15 @@ static pid_t spawn_command(char **argv, char **assigns, int nassigns, const stru
     int opened[16], nopened = 0;
     pid_t pid = -1;
 
-    if ((*status = find_command(argv[0], &path)) != 0)
-        return -1;
+    /* A name no PATH directory holds is still handed to posix_spawnp: the
+     * system may find it where stat cannot look (Chime's boot archive). */
+    int search = 0;
+    if ((*status = find_command(argv[0], &path)) != 0) {
+        if (*status != 127 || strchr(argv[0], '/') != NULL)
+            return -1;
+        search = 1;
+        path = xstrdup(argv[0]);
+    }
     posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&attr);
     if (in >= 0)
@@ -309,7 +316,8 @@ static pid_t spawn_command(char **argv, char **assigns, int nassigns, const stru
     posix_spawnattr_setsigdefault(&attr, &def);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     char **envp = var_environ(assigns, nassigns);
-    int rc = posix_spawn(&pid, path, &fa, &attr, argv, envp);
+    int rc = search ? posix_spawnp(&pid, path, &fa, &attr, argv, envp)
+                    : posix_spawn(&pid, path, &fa, &attr, argv, envp);
     if (rc == ENOEXEC)
         rc = spawn_script(&pid, path, &fa, &attr, argv, envp);
     if (bg) {
@@ -320,7 +328,10 @@ static pid_t spawn_command(char **argv, char **assigns, int nassigns, const stru
         free(envp[i]);
     free(envp);
     if (rc != 0) {
-        sh_error("%s: %s", argv[0], strerror(rc));
+        if (search && rc == ENOENT)
+            sh_error("%s: command not found", argv[0]);
+        else
+            sh_error("%s: %s", argv[0], strerror(rc));
         *status = rc == ENOENT ? 127 : 126;
         pid = -1;
     }
@@ -621,6 +632,7 @@ static int run_here_simple(struct node *c, struct strvec *argv)
 }
 
 static int exec_compound(struct node *c);
+static int exec_condition(struct node *n);
 
 /* One stage of a pipeline that runs in the shell once externals started. */
 struct here_stage {
@@ -653,6 +665,25 @@ static void close_fd(int fd)
 {
     if (fd >= 0)
         close(fd);
+}
+
+/* set -x: "+ NAME=value cmd arg..." on stderr. */
+static void trace_command(const struct node *c, const struct strvec *argv)
+{
+    struct strbuf b = {0};
+
+    sb_adds(&b, "+");
+    for (int i = 0; i < c->nassigns; i++) {
+        sb_addc(&b, ' ');
+        sb_adds(&b, c->assigns[i]);
+    }
+    for (int i = 0; i < argv->n; i++) {
+        sb_addc(&b, ' ');
+        sb_adds(&b, argv->v[i]);
+    }
+    fflush(stdout);
+    fprintf(stderr, "%s\n", b.s);
+    sb_free(&b);
 }
 
 /* Holds off ^C and ^\\ while a non-interactive shell waits for its
@@ -716,6 +747,8 @@ static int run_pipeline(struct node *pl, int bg)
         if (c->kind == N_SIMPLE)
             for (int i = 0; i < c->nwords; i++)
                 expand_fields(c->words[i], &argv);
+        if (sh.xtrace && c->kind == N_SIMPLE)
+            trace_command(c, &argv);
         int external = c->kind == N_SIMPLE && argv.n > 0 && builtin_find(argv.v[0]) == NULL;
         pid_t pid = -1;
         if (!external && !bg) {
@@ -779,7 +812,7 @@ static int run_loop(struct node *c)
 
     sh.loop_depth++;
     for (;;) {
-        int cond = exec_tree(c->left);
+        int cond = exec_condition(c->left);
         if (sh.breaking || sh.continuing)
             break;
         if ((c->kind == N_WHILE) != (cond == 0))
@@ -822,6 +855,15 @@ static int run_for(struct node *c)
     return status;
 }
 
+/* Runs a condition: a failure there does not trigger set -e. */
+static int exec_condition(struct node *n)
+{
+    sh.cond_depth++;
+    int status = exec_tree(n);
+    sh.cond_depth--;
+    return status;
+}
+
 /* Runs a compound command in the shell, with its redirections. */
 static int exec_compound(struct node *c)
 {
@@ -832,7 +874,7 @@ static int exec_compound(struct node *c)
         return 1;
     switch (c->kind) {
     case N_IF:
-        if (exec_tree(c->left) == 0)
+        if (exec_condition(c->left) == 0)
             status = exec_tree(c->right);
         else if (c->third != NULL && !sh.breaking && !sh.continuing)
             status = exec_tree(c->third);
@@ -890,13 +932,19 @@ int exec_tree(struct node *n)
         break;
     case N_AND:
     case N_OR:
-        status = exec_tree(n->left);
+        status = exec_condition(n->left);
         sh.status = status;
         if (!sh.breaking && !sh.continuing && (n->kind == N_AND) == (status == 0))
             status = exec_tree(n->right);
         break;
     case N_PIPELINE:
+        if (n->negate)
+            sh.cond_depth++;
         status = run_pipeline(n, 0);
+        if (n->negate)
+            sh.cond_depth--;
+        if (status != 0 && sh.errexit && sh.cond_depth == 0 && !n->negate)
+            sh_exit(status); /* set -e */
         break;
     default:
         status = exec_compound(n);

@@ -72,6 +72,10 @@ static struct var *var_set_n(const char *name, size_t n, const char *value)
     }
     free(v->value);
     v->value = xstrdup(value);
+    /* posix_spawnp, the fallback of the PATH search, reads the process's
+     * own PATH: keep it the shell's. */
+    if (strcmp(v->name, "PATH") == 0)
+        setenv("PATH", value, 1);
     return v;
 }
 
@@ -88,6 +92,8 @@ void var_unset(const char *name)
     for (struct var **pp = &vars; *pp != NULL; pp = &(*pp)->next) {
         if (strcmp((*pp)->name, name) == 0) {
             struct var *v = *pp;
+            if (strcmp(name, "PATH") == 0)
+                unsetenv("PATH");
             *pp = v->next;
             free(v->name);
             free(v->value);

@@ -223,8 +223,12 @@ int main(int argc, char **argv)
                 command = argv[++i];
             else if (*o == 'i')
                 force_interactive = 1;
+            else if (*o == 'e')
+                sh.errexit = 1;
+            else if (*o == 'x')
+                sh.xtrace = 1;
             else
-                ul_usage("[-i] [-c command [name [arg...]] | file [arg...]]");
+                ul_usage("[-eix] [-c command [name [arg...]] | file [arg...]]");
         }
     }
     sh.self = self_path(argv[0]);

@@ -160,6 +160,9 @@ struct shell {
     int breaking;     /* pending 'break' levels */
     int continuing;   /* pending 'continue' levels */
     int loop_depth;   /* loops being run, for break/continue */
+    int errexit;      /* set -e: exit when a command fails outside a condition */
+    int xtrace;       /* set -x: print each command before it runs */
+    int cond_depth;   /* > 0 while running a condition (if, while, && left...) */
 };
 extern struct shell sh;
 

@@ -165,6 +165,12 @@ check "sh: sh file args" 'sh script a b; echo $?' "script 2 a${nl}3"
 check "sh: sh with a missing file" 'sh nosuch; echo $?' "127" "sh: cannot open nosuch: No such file or directory"
 check "sh: commands from a pipe, no prompt" 'printf "echo hi\nx=2\necho \$x\n" | sh' "hi${nl}2"
 check "sh: stdin stays for the commands it runs" 'printf "read l\nhello\necho got \$l\n" | sh' "got hello"
+check "sh: a PATH without the program finds nothing" '(PATH=/nonexistent; ls); echo $?' "127" \
+    "sh: ls: command not found"
+check "sh: set -e ends the script at a failure outside conditions" \
+    'set -e; false || echo a; if false; then :; fi; ! true; echo b; false; echo no' "a${nl}b" "" 1
+check "sh: set -x traces commands" 'set -x; x=1 echo hi; set +x; echo quiet' "hi${nl}quiet" \
+    "+ x=1 echo hi${nl}+ set +x"
 check "sh: PATH search" 'mkdir -p bin; cp script bin/myprog; PATH=$PWD/bin:$PATH; myprog z' "script 1 z" "" 3
 
 # ---- jobs -------------------------------------------------------------------
