@@ -48,16 +48,18 @@ RUN      ?=
 POWEROFF ?=
 BOOTARGS  = $(if $(POWEROFF),poweroff )$(RUN)
 
-# The virtio-blk disk: build/disk.img unless DISK=path names another; a
-# missing one is made as a 32 MiB ext2 image, and kept between runs.
-DISK     ?= $(BUILD)/disk.img
+# The virtio-blk disk: DISK_IMAGE (build/disk.img, mk/disk.mk: rootfs/ plus
+# every program in /bin), kept between runs with /bin brought up to date;
+# DISK=path boots another image, made the same way if it is missing and
+# left as it is if it exists.
+DISK     ?= $(DISK_IMAGE)
 DISK_FLAGS = -drive file=$(DISK),if=none,format=raw,id=hd0 -device virtio-blk-device,drive=hd0
 
-$(DISK):
-	@mkdir -p $(@D)
-	mke2fs -q -t ext2 -F $@ 32M
+run-disk: $$(DISK_PROGRAMS) $$(EXT2_TOOL)
+	@if [ "$(DISK)" = "$(DISK_IMAGE)" ] || [ ! -e "$(DISK)" ]; then \
+		$(DISK_MKDISK) $(DISK) $(DISK_PROGRAMS); fi
 
-run: all $(DISK)
+run: all run-disk
 	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -kernel $(KERNEL_ELF) -initrd $(BOOT_ARCHIVE) \
 		-append "$(BOOTARGS)"
 
@@ -87,4 +89,4 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run gdb test bench format format-check lint clean
+.PHONY: all run run-disk gdb test bench format format-check lint clean
