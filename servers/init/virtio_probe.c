@@ -15,12 +15,12 @@
 
 #include "virtio_probe.h"
 
-#define PROBE_VA        0x1c00000000ull /* free in the libos layout */
-#define VIRTIO_MAGIC    0x74726976u     /* "virt" */
+#define PROBE_VA     0x1c00000000ull /* free in the libos layout */
+#define VIRTIO_MAGIC 0x74726976u     /* "virt" */
 
-#define REG_MAGIC       0x000
-#define REG_VERSION     0x004
-#define REG_DEVICE_ID   0x008
+#define REG_MAGIC     0x000
+#define REG_VERSION   0x004
+#define REG_DEVICE_ID 0x008
 
 /* The device id in slot d (0: none or not a modern virtio device). */
 static uint32_t slot_device_id(const struct chime_boot_device *d)
