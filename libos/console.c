@@ -285,7 +285,7 @@ static int console_ioctl(struct libos_file *f, unsigned long request, void *arg)
     return r < 0 ? -libos_errno(r) : (int)r;
 }
 
-struct libos_file *console_open(const char *path, int flags, int *err)
+struct libos_file *console_open(const char *path, int flags, mode_t mode, int *err)
 {
     struct libos_file *f;
 

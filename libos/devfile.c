@@ -23,7 +23,7 @@ static ssize_t sink_write(struct libos_file *f, const void *buf, size_t n)
 static const struct fd_ops null_ops = {.kind = "null", .read = null_read, .write = sink_write};
 static const struct fd_ops zero_ops = {.kind = "zero", .read = zero_read, .write = sink_write};
 
-struct libos_file *devfile_open(const char *path, int flags, int *err)
+struct libos_file *devfile_open(const char *path, int flags, mode_t mode, int *err)
 {
     const struct fd_ops *ops = strcmp(path, "/dev/null") == 0   ? &null_ops
                                : strcmp(path, "/dev/zero") == 0 ? &zero_ops

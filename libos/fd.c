@@ -282,19 +282,28 @@ int fcntl(int fd, int cmd, ...)
     return r < 0 ? fail(r) : r;
 }
 
-/* The kinds that answer open(), tried in order (the fs server's files will
- * come last: it owns "/"). */
-typedef struct libos_file *(*opener_t)(const char *path, int flags, int *err);
-static const opener_t openers[] = {devfile_open, console_open};
+/* The kinds that answer open(), tried in order (the fs server's files come
+ * last: it owns "/", the libos mount table's root, and every path the
+ * others do not claim). */
+typedef struct libos_file *(*opener_t)(const char *path, int flags, mode_t mode, int *err);
+static const opener_t openers[] = {devfile_open, console_open, fs_file_open};
 
 int open(const char *path, int flags, ...)
 {
     int err = 0;
+    mode_t mode = 0;
 
     if (path == NULL)
         return fail(-EFAULT);
+    if (flags & O_CREAT) {
+        va_list ap;
+
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
     for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++) {
-        struct libos_file *f = openers[i](path, flags, &err);
+        struct libos_file *f = openers[i](path, flags, mode, &err);
 
         if (f) {
             int fd = fd_install(f, 0);

@@ -68,7 +68,9 @@ int fd_put(struct libos_file *f);
 
 /* Kinds' openers, tried by open() in order: each returns a new open file,
  * NULL with *err = 0 when path is not its own, or NULL with *err < 0. */
-struct libos_file *devfile_open(const char *path, int flags, int *err);
-struct libos_file *console_open(const char *path, int flags, int *err);
+struct libos_file *devfile_open(const char *path, int flags, mode_t mode, int *err);
+struct libos_file *console_open(const char *path, int flags, mode_t mode, int *err);
+/* Files of the fs server (fs_file.c): every path the others do not own. */
+struct libos_file *fs_file_open(const char *path, int flags, mode_t mode, int *err);
 
 #endif

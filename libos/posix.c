@@ -1,6 +1,6 @@
-/* The OS layer picolibc calls into: process identity, kill, _exit, and the
- * path calls no server answers yet (stat and unlink fail with ENOENT until
- * the fs server exists). Descriptors are in fd.c, signals in signal.c. */
+/* The OS layer picolibc calls into: process identity, kill, _exit.
+ * Descriptors are in fd.c, files of the fs server in fs_file.c and
+ * fs_path.c, signals in signal.c. */
 #include "libos.h"
 #include "syscall.h"
 
@@ -12,18 +12,6 @@
 #include <unistd.h>
 
 #include <chime/layout.h>
-
-int stat(const char *path, struct stat *st)
-{
-    errno = ENOENT;
-    return -1;
-}
-
-int unlink(const char *path)
-{
-    errno = ENOENT;
-    return -1;
-}
 
 /* The kernel's id of this process, as fault reports print it: the info
  * page names the space running on our hart while we run there. Read it

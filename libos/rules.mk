@@ -46,7 +46,8 @@ $(LIBOS_LIB): $(LIBOS_OBJS)
 
 ALL_TARGETS += $(LIBOS_LIB)
 LIBOS_MY_SRCS := archive.c errno.c heap.c lock.c posix.c pthread_sync.c spawn.c start.c stdio.c \
-                 thread.c time.c libos.h lock.h private.h spawn.h thread.h
+                 thread.c time.c libos.h lock.h private.h spawn.h thread.h \
+                 fs_client.c fs_client.h fs_file.c fs_path.c fs_stat.h dirent.c
 FORMAT_SOURCES += $(addprefix $(LIBOS_DIR)/,$(LIBOS_MY_SRCS)) $(wildcard $(LIBOS_DIR)/include/*.h \
                   $(LIBOS_DIR)/include/sys/*.h)
 LINT_SOURCES += $(addprefix $(LIBOS_DIR)/,$(filter %.c,$(LIBOS_MY_SRCS)))

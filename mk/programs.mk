@@ -64,6 +64,6 @@ $(BOOT_ARCHIVE): $(PROGRAMS:%=$(BUILD)/archive/%) mk/programs.mk
 -include $(PROGRAM_OBJS:.o=.d)
 
 ALL_TARGETS += $(PROGRAM_ELFS) $(BOOT_ARCHIVE)
-MY_PROGRAM_DIRS := apps/hello servers/init $(wildcard apps/systest*)
+MY_PROGRAM_DIRS := apps/hello apps/fstest servers/init $(wildcard apps/systest*)
 FORMAT_SOURCES += $(wildcard $(addsuffix /*.c,$(MY_PROGRAM_DIRS)) $(addsuffix /*.h,$(MY_PROGRAM_DIRS)))
 LINT_SOURCES += $(wildcard $(addsuffix /*.c,$(MY_PROGRAM_DIRS)))

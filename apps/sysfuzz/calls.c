@@ -128,7 +128,8 @@ static void op_debug_write(struct fz *f)
 
 static void op_bad_number(struct fz *f)
 {
-    static const long nums[] = {6, 9, 17, 19, 51, 59, 65, 69, SYS_COUNT, 999, -1, 1l << 40};
+    /* Numbers no syscall has (include/chime/syscall.h), and out of range. */
+    static const long nums[] = {9, 19, 39, 51, 59, 69, 79, SYS_COUNT, 999, -1, 1l << 40};
     long n = nums[fz_below(f, sizeof(nums) / sizeof(nums[0]))];
     long r = fz_call(f, n, (long)fz_rand(f), (long)fz_rand(f), 0, 0, 0, 0, NULL);
 
@@ -562,30 +563,27 @@ static void op_serve(struct fz *f)
     }
 }
 
-/* Consume a control ring (or write nonsense into its head): the ring of a
- * service this process still holds is mapped. */
+/* Read a service's control page (kernel-written, level-triggered: nothing
+ * to drain) and ask SYS_IPC_CONN_STATE about a handle it marks, or about
+ * any handle at all, with a good or a wild output pointer. */
 static void op_ctl_drain(struct fz *f)
 {
     long h = fz_live(f, CHIME_OBJ_SERVICE);
-    volatile struct ipc_ctl_ring *ring;
+    const volatile struct ipc_ctl_page *page;
+    long conn = (long)(fz_rand(f) % FZ_HANDLES);
 
     if (h < 0 || !f->ctl[h])
         return;
-    ring = (volatile struct ipc_ctl_ring *)f->ctl[h];
-    if ((f->avoid & AVOID_CTL_FULL) || fz_chance(f, 3, 4))
-        ring->head.value = ring->tail.value;
-    else
-        ring->head.value = (uint32_t)fz_rand(f);
-}
+    page = (const volatile struct ipc_ctl_page *)f->ctl[h];
+    for (unsigned w = 0; w < IPC_CTL_HANDLES / 64; w++) {
+        uint64_t bits = page->changed[w];
 
-static void drain_all(struct fz *f)
-{
-    for (int h = 0; h < FZ_HANDLES; h++) {
-        if (f->ctl[h]) {
-            volatile struct ipc_ctl_ring *ring = (volatile struct ipc_ctl_ring *)f->ctl[h];
-            ring->head.value = ring->tail.value;
+        if (bits != 0) {
+            conn = (long)(w * 64 + (unsigned)__builtin_ctzll(bits));
+            break;
         }
     }
+    fz_call(f, SYS_IPC_CONN_STATE, conn, (long)fz_ptr_out(f), 0, 0, 0, 0, NULL);
 }
 
 static void op_connect(struct fz *f)
@@ -598,8 +596,6 @@ static void op_connect(struct fz *f)
 
     if (size == (1 << 20) && fz_chance(f, 3, 4))
         size = CHIME_IPC_BUF_MIN;
-    if (f->avoid & AVOID_CTL_FULL)
-        drain_all(f);
     service_name(f, &name, &len);
     r = CALL(f, SYS_IPC_CONNECT, name, len, (long)size, vector_number(f), (long)out);
     if (r >= 0 && r < FZ_HANDLES) {

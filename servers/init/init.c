@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <chime/proto/console.h>
+#include <chime/proto/fs.h>
 
 #include <libos/ipc.h>
 #include <libos/libos.h>
@@ -33,6 +34,7 @@
 #include "virtio_probe.h"
 
 static int poweroff_mode;
+static int file_system_up; /* fs is serving: sync before poweroff */
 
 /* ---- boot servers --------------------------------------------------------- */
 
@@ -87,6 +89,11 @@ static void console_drain(void)
 
 static void finish(int code)
 {
+    /* What programs wrote is on the disk before the machine stops (the fs
+     * server writes back its cache and flushes blk); without a file
+     * system this returns at once. */
+    if (file_system_up)
+        sync();
     console_drain();
     if (poweroff_mode)
         syscall1(SYS_POWEROFF, code);
@@ -253,17 +260,35 @@ static void start_servers(void)
 }
 
 /* The disk's servers: blk on the first virtio-blk device, found by its
- * virtio device id (virtio_probe.c), when the machine has one. Its device
- * is blk's alone: the program init runs does not get it. */
+ * virtio device id (virtio_probe.c), when the machine has one, then fs on
+ * blk. blk's device is its alone: the program init runs does not get it.
+ * A disk fs cannot mount (no ext2 on it) leaves blk serving and files
+ * failing with ENOENT; init says so and goes on. */
 static void start_disk_servers(const struct chime_boot_info *bi)
 {
     const struct chime_boot_device *d = bi != NULL ? virtio_find(bi, VIRTIO_ID_BLOCK) : NULL;
+    char *argv[] = {"fs", NULL};
+    char why[96];
+    const char *bad;
     pid_t pid;
+    int err;
 
     if (d == NULL)
         return;
-    if (start_blk(bi, &pid) == 0 && d - bi->device < MAX_BOOT_DEVICES)
+    if (start_blk(bi, &pid) != 0)
+        return;
+    if (d - bi->device < MAX_BOOT_DEVICES)
         device_taken[d - bi->device] = 1;
+    err = posix_spawn(&pid, "fs", NULL, NULL, argv, NULL);
+    if (err != 0) {
+        printf("init: cannot start fs: %s\n", strerror(err));
+        return;
+    }
+    bad = server_wait(pid, FS_SERVICE, why, sizeof(why));
+    if (bad)
+        printf("init: no file system: fs: %s\n", bad);
+    else
+        file_system_up = 1;
 }
 
 /* Run argv[0] with argv, wait, report; returns the code to power off with. */

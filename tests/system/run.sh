@@ -55,6 +55,9 @@ boot() {
     if [ -n "$DISK" ]; then
         # a fresh, zeroed scratch disk for this boot
         rm -f "$img" && truncate -s "$DISK" "$img"
+        if [ "$DISK_FORMAT" = ext2 ]; then
+            mke2fs -q -t ext2 -b 4096 -m 0 -F "$img" >/dev/null
+        fi
         extra="$extra -drive file=$img,if=none,format=raw,id=hd0$DISK_OPTS"
         extra="$extra -device virtio-blk-device,drive=hd0"
     fi
@@ -78,7 +81,7 @@ for name in $cases; do
         result 1 "$name: no case file $file"
         continue
     fi
-    RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA="" DISK="" DISK_OPTS="" CHECK=""
+    RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA="" DISK="" DISK_OPTS="" DISK_FORMAT="" CHECK=""
     INPUT="" INPUT_AFTER="" LOG_CHECK="" LOG_CHECK_WHAT=""
     # shellcheck disable=SC1090
     . "./$file"
