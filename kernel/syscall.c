@@ -6,6 +6,7 @@
 #include "info.h"
 #include "ipc.h"
 #include "irq.h"
+#include "pipe.h"
 #include "platform.h"
 #include "sched.h"
 #include "space.h"
@@ -118,6 +119,11 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_IPC_DISCONNECT] = sys_ipc_disconnect,
     [SYS_IPC_LEND] = sys_ipc_lend,
     [SYS_IPC_UNLEND] = sys_ipc_unlend,
+    [SYS_PIPE_CREATE] = sys_pipe_create,
+    [SYS_PIPE_MAP] = sys_pipe_map,
+    [SYS_PIPE_UNMAP] = sys_pipe_unmap,
+    [SYS_PIPE_WATCH] = sys_pipe_watch,
+    [SYS_PIPE_NOTIFY] = sys_pipe_notify,
 };
 
 void syscall_locked(struct trapframe *tf)
