@@ -37,6 +37,7 @@ static ssize_t console_read(struct libos_file *f, void *buf, size_t n);
 static ssize_t console_write(struct libos_file *f, const void *buf, size_t n);
 static int console_fstat(struct libos_file *f, struct stat *st);
 static int console_ioctl(struct libos_file *f, unsigned long request, void *arg);
+static int console_inherit(struct libos_file *f, long space, struct libos_fd_record *rec);
 
 static const struct fd_ops console_ops = {
     .kind = "console",
@@ -44,6 +45,7 @@ static const struct fd_ops console_ops = {
     .write = console_write,
     .fstat = console_fstat,
     .ioctl = console_ioctl,
+    .inherit = console_inherit,
 };
 
 /* fds 0, 1 and 2 (fd.c's initial table): never freed, so fd.c does not count
@@ -295,4 +297,11 @@ struct libos_file *console_open(const char *path, int flags, int *err)
     if (!f)
         *err = -ENOMEM;
     return f;
+}
+
+/* A child reaches the console through its own connection: nothing to grant. */
+static int console_inherit(struct libos_file *f, long space, struct libos_fd_record *rec)
+{
+    rec->kind = LIBOS_FD_CONSOLE;
+    return 0;
 }

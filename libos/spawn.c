@@ -4,10 +4,12 @@
  * each PT_LOAD segment is mapped zeroed with its final protection and its
  * file bytes copied in with SYS_SPACE_WRITE (which ignores protection), the
  * main stack gets the argument block (libos.h, struct libos_startup), the
- * boot archive handle is granted so the child can spawn in turn, and the
+ * boot archive handle is granted so the child can spawn in turn, the
+ * descriptors it inherits follow the block (fdinherit.c), and the
  * first thread starts at the ELF entry with sp = a0 = the startup block. */
 #include "spawn.h"
 #include "elf.h"
+#include "fdinherit.h"
 #include "libos.h"
 #include "syscall.h"
 
@@ -151,35 +153,6 @@ static long grants_apply(long space, const struct __posix_spawnattr *a, char *co
     return 0;
 }
 
-/* Children share no file descriptors yet, so file actions are accepted and
- * have nothing to act on. */
-int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
-{
-    *fa = NULL;
-    return 0;
-}
-
-int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa)
-{
-    return 0;
-}
-
-int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *__restrict fa, int fd,
-                                     const char *__restrict path, int flags, mode_t mode)
-{
-    return 0;
-}
-
-int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int fd, int newfd)
-{
-    return 0;
-}
-
-int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa, int fd)
-{
-    return 0;
-}
-
 /* ---- the argument block ----------------------------------------------- */
 
 static size_t align16(size_t x)
@@ -216,9 +189,10 @@ static void vec_put(char *const v[], size_t n, char *block, uint64_t child_base,
 
 /* Build the block that goes at the top of the child's stack:
  *   [struct libos_startup][argv pointers, NULL][envp pointers, NULL][strings]
+ *   [inherited descriptor records]
  * Returns it (malloc'd) and its size in *size, or NULL with *err set. */
-static char *args_build(char *const argv[], char *const envp[], int archive_h, size_t *size,
-                        int *err)
+static char *args_build(char *const argv[], char *const envp[], int archive_h,
+                        const struct libos_fd_record *fds, uint32_t nfds, size_t *size, int *err)
 {
     size_t argc = vec_count(argv), envc = vec_count(envp);
     size_t strings = 0, ptrs = (argc + 1 + envc + 1) * sizeof(uint64_t);
@@ -231,7 +205,8 @@ static char *args_build(char *const argv[], char *const envp[], int archive_h, s
         strings += strlen(argv[i]) + 1;
     for (size_t i = 0; i < envc; i++)
         strings += strlen(envp[i]) + 1;
-    total = align16(head + ptrs + strings);
+    size_t fds_at = align16(head + ptrs + strings);
+    total = align16(fds_at + nfds * sizeof(*fds));
     if (total > LIBOS_ARGS_MAX) {
         *err = E2BIG;
         return NULL;
@@ -254,7 +229,10 @@ static char *args_build(char *const argv[], char *const envp[], int archive_h, s
         .envp = child_base + head + (argc + 1) * sizeof(uint64_t),
         .archive_h = archive_h,
         .stack_lo = LIBOS_STACK_TOP - LIBOS_STACK_SIZE,
+        .fds = child_base + fds_at,
+        .nfds = nfds,
     };
+    memcpy(block + fds_at, fds, nfds * sizeof(*fds));
     memcpy(block, &s, sizeof(s));
     *size = total;
     return block;
@@ -322,10 +300,12 @@ static long segment_load(long space, const struct elf_image *img, int i, const c
 /* Everything after SYS_SPACE_CREATE: image, stack, arguments, archive
  * handle, first thread. Returns 0 or a negative CHIME_E* code. */
 static long child_build(long space, const struct elf_image *img, const char *elf,
-                        const posix_spawnattr_t *attr, char *const argv[], char *const envp[],
-                        int *err)
+                        const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
+                        char *const argv[], char *const envp[], int *err)
 {
     int child_archive = -1;
+    struct libos_fd_record *fds;
+    uint32_t nfds;
     size_t size;
     char *block;
     long r;
@@ -345,16 +325,22 @@ static long child_build(long space, const struct elf_image *img, const char *elf
             return r;
         child_archive = (int)r;
     }
+    *err = fd_inherit_build(space, fa, &fds, &nfds);
+    if (*err != 0)
+        return CHIME_EINVAL;
     if (attr != NULL && *attr != NULL && (*attr)->ngrants > 0) {
         char **env;
         r = grants_apply(space, *attr, envp, &env);
-        if (r < 0)
+        if (r < 0) {
+            free(fds);
             return r;
-        block = args_build(argv, env, child_archive, &size, err);
+        }
+        block = args_build(argv, env, child_archive, fds, nfds, &size, err);
         free(env);
     } else {
-        block = args_build(argv, envp, child_archive, &size, err);
+        block = args_build(argv, envp, child_archive, fds, nfds, &size, err);
     }
+    free(fds);
     if (block == NULL)
         return CHIME_EINVAL;
     r = syscall4(SYS_SPACE_WRITE, space, (long)(LIBOS_STACK_TOP - size), (long)block, (long)size);
@@ -369,8 +355,10 @@ static long child_build(long space, const struct elf_image *img, const char *elf
     return syscall1(SYS_HANDLE_CLOSE, r);
 }
 
-int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
-                      const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+/* chime_spawn_image with file actions: what posix_spawn runs. */
+static int spawn_image_fa(pid_t *pid, const char *name, const void *elf, size_t len,
+                          const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
+                          char *const argv[], char *const envp[])
 {
     struct elf_image img;
     long space, r;
@@ -381,7 +369,7 @@ int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
     space = syscall2(SYS_SPACE_CREATE, (long)name, (long)strlen(name));
     if (space < 0)
         return libos_errno(space);
-    r = child_build(space, &img, elf, attr, argv, envp, &err);
+    r = child_build(space, &img, elf, fa, attr, argv, envp, &err);
     if (r < 0) {
         syscall1(SYS_HANDLE_CLOSE, space);
         return err != 0 ? err : libos_errno(r);
@@ -390,6 +378,12 @@ int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
     if (pid != NULL)
         *pid = (pid_t)space;
     return 0;
+}
+
+int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
+                      const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+    return spawn_image_fa(pid, name, elf, len, NULL, attr, argv, envp);
 }
 
 int posix_spawn(pid_t *__restrict pid, const char *__restrict path,
@@ -409,7 +403,7 @@ int posix_spawn(pid_t *__restrict pid, const char *__restrict path,
         return ENOENT;
     if (r != CPIO_OK)
         return EIO;
-    return chime_spawn_image(pid, name, e.data, e.size, attr, argv, envp);
+    return spawn_image_fa(pid, name, e.data, e.size, fa, attr, argv, envp);
 }
 
 int posix_spawnp(pid_t *__restrict pid, const char *__restrict file,
