@@ -26,7 +26,9 @@
  *                 child (fdinherit.c)
  *   poll          arm 0: the <poll.h> events of events (plus POLLHUP,
  *                 POLLERR) ready now; arm 1: make this thread's pipe
- *                 vector (pipe.h) be raised when that may change; arm -1:
+ *                 vector (pipe.h) be raised when that may change, and
+ *                 return 0, or return 1 when no event will come (poll
+ *                 then looks again every LIBOS_POLL_SLICE_NS); arm -1:
  *                 undo arm 1. NULL: always ready for reading and writing,
  *                 as a regular file
  *

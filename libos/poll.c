@@ -5,8 +5,9 @@
  * thread's pipe vector, pipe.h), the readiness is asked again (an event
  * between the two passes is then not lost), and the thread sleeps on the
  * pipe vector until an event or the timeout; then it disarms and asks
- * again. Kinds without a poll op are always ready for reading and writing
- * (the console today, like a regular file: see docs/pipes.md). */
+ * again. A kind with no event to announce readiness (the console's input)
+ * makes the sleep a slice of LIBOS_POLL_SLICE_NS at most. Kinds without a
+ * poll op are always ready for reading and writing, like a regular file. */
 #include "fd.h"
 #include "pipe.h"
 
@@ -51,18 +52,22 @@ static int scan(struct pollfd *fds, nfds_t n)
     return count;
 }
 
-/* Arm (1) or disarm (-1) every entry that has a poll op. */
-static void arm_all(struct pollfd *fds, nfds_t n, int arm)
+/* Arm (1) or disarm (-1) every entry that has a poll op. Returns 1 when
+ * some entry has no wake-up event (sleep in slices). */
+static int arm_all(struct pollfd *fds, nfds_t n, int arm)
 {
+    int sliced = 0;
+
     for (nfds_t i = 0; i < n; i++) {
         struct libos_file *f = fds[i].fd >= 0 ? fd_get(fds[i].fd) : NULL;
 
         if (!f)
             continue;
-        if (f->ops->poll)
-            f->ops->poll(f, fds[i].events, arm);
+        if (f->ops->poll && f->ops->poll(f, fds[i].events, arm) == 1)
+            sliced = 1;
         fd_put(f);
     }
+    return sliced;
 }
 
 static uint64_t now_ns(void)
@@ -91,10 +96,14 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 
         if (deadline != CHIME_FOREVER && t >= deadline)
             return 0;
-        arm_all(fds, nfds, 1);
+        int sliced = arm_all(fds, nfds, 1);
+        uint64_t wait = deadline == CHIME_FOREVER ? CHIME_FOREVER : deadline - t;
+
+        if (sliced && wait > LIBOS_POLL_SLICE_NS)
+            wait = LIBOS_POLL_SLICE_NS;
         n = scan(fds, nfds);
         if (n == 0)
-            libos_pipe_sleep(deadline == CHIME_FOREVER ? CHIME_FOREVER : deadline - t);
+            libos_pipe_sleep(wait);
         arm_all(fds, nfds, -1);
         if (n > 0)
             return n;

@@ -438,6 +438,13 @@ static void test_poll(void)
     pf = (struct pollfd){p[0], POLLIN, 0};
     check(poll(&pf, 1, 0) == 1 && pf.revents == POLLNVAL, "poll: a closed fd gives POLLNVAL");
 
+    pf = (struct pollfd){0, POLLIN, 0};
+    t = now_ms();
+    check(poll(&pf, 1, 60) == 0 && now_ms() - t >= 60,
+          "poll: the console with nothing typed times out with 0");
+    pf = (struct pollfd){1, POLLOUT, 0};
+    check(poll(&pf, 1, 0) == 1 && pf.revents == POLLOUT, "poll: the console gives POLLOUT");
+
     pipe2(p, O_CLOEXEC);
     pid = spawn_role(argv, -1, p[1]);
     close(p[1]);
