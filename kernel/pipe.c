@@ -35,17 +35,19 @@ struct pipe {
     uint64_t pa;   /* PIPE_PAGES contiguous frames */
     struct chime_pipe_header *hdr;
     struct pipe_watch watch[2][CHIME_PIPE_WATCHES];
+    int nwatch[2]; /* live slots of each side (pipe_wake stops there) */
     struct pipe_map map[CHIME_PIPE_MAPS];
 };
 _Static_assert(sizeof(struct pipe) <= KALLOC_MAX, "a pipe fits a kalloc block");
 
 static struct list all_pipes = {&all_pipes, &all_pipes};
 
-static void watch_drop(struct pipe_watch *w)
+static void watch_drop(struct pipe *p, int side, struct pipe_watch *w)
 {
     kobj_put(&w->v->obj);
     w->v = NULL;
     w->s = NULL;
+    p->nwatch[side]--;
 }
 
 static void pipe_maybe_free(struct pipe *p)
@@ -58,7 +60,7 @@ static void pipe_maybe_free(struct pipe *p)
     for (int side = 0; side < 2; side++)
         for (int i = 0; i < CHIME_PIPE_WATCHES; i++)
             if (p->watch[side][i].v)
-                watch_drop(&p->watch[side][i]);
+                watch_drop(p, side, &p->watch[side][i]);
     list_remove(&p->link);
     frame_free_n(p->pa, PIPE_PAGES);
     kfree(p);
@@ -67,9 +69,12 @@ static void pipe_maybe_free(struct pipe *p)
 /* Raise every live vector watching side. */
 static void pipe_wake(struct pipe *p, int side)
 {
-    for (int i = 0; i < CHIME_PIPE_WATCHES; i++) {
+    for (int i = 0, seen = 0; seen < p->nwatch[side]; i++) {
         struct vector *v = p->watch[side][i].v;
-        if (v && v->recv)
+        if (!v)
+            continue;
+        seen++;
+        if (v->recv)
             uintr_post(v->recv, v->bit);
     }
 }
@@ -100,7 +105,7 @@ static void map_drop(struct pipe *p, struct pipe_map *m)
     for (int side = 0; side < 2; side++)
         for (int i = 0; i < CHIME_PIPE_WATCHES; i++)
             if (p->watch[side][i].v && p->watch[side][i].s == s)
-                watch_drop(&p->watch[side][i]);
+                watch_drop(p, side, &p->watch[side][i]);
 }
 
 void pipe_space_exit(struct space *s)
@@ -115,7 +120,7 @@ void pipe_space_exit(struct space *s)
         for (int side = 0; side < 2; side++)
             for (int i = 0; i < CHIME_PIPE_WATCHES; i++)
                 if (p->watch[side][i].v && p->watch[side][i].s == s)
-                    watch_drop(&p->watch[side][i]);
+                    watch_drop(p, side, &p->watch[side][i]);
         pipe_maybe_free(p);
     }
 }
@@ -249,7 +254,7 @@ long sys_pipe_watch(struct trapframe *tf)
         if (ws[i].v == v)
             return 0;
         if (ws[i].v && !ws[i].v->recv)
-            watch_drop(&ws[i]); /* its thread has ended */
+            watch_drop(p, e->side, &ws[i]); /* its thread has ended */
         if (!ws[i].v && !free)
             free = &ws[i];
     }
@@ -258,6 +263,7 @@ long sys_pipe_watch(struct trapframe *tf)
     kobj_get(&v->obj);
     free->v = v;
     free->s = me;
+    p->nwatch[e->side]++;
     return 0;
 }
 
