@@ -4,6 +4,7 @@
 #include "ipc.h"
 #include "irq.h"
 #include "lib.h"
+#include "pipe.h"
 #include "space.h"
 #include "thread.h"
 #include "uintr.h"
@@ -31,6 +32,9 @@ void kobj_release(struct kobj *o)
         break;
     case CHIME_OBJ_CONN:
         conn_end_release(container_of(o, struct conn_end, obj));
+        break;
+    case CHIME_OBJ_PIPE:
+        pipe_end_release(container_of(o, struct pipe_end, obj));
         break;
     default:
         panic("kobj_release: bad type %u", o->type);

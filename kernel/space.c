@@ -8,6 +8,7 @@
 #include "ipc.h"
 #include "irq.h"
 #include "kalloc.h"
+#include "pipe.h"
 #include "platform.h"
 #include "sched.h"
 #include "thread.h"
@@ -182,6 +183,7 @@ void space_exit(struct space *s, int status)
     }
     ipc_space_exit(s);
     handle_table_destroy(&s->handles); /* disconnects its connection ends */
+    pipe_space_exit(s);                /* after its pipe ends are closed */
     uintr_space_exit(s);
     irq_space_exit(s);
     space_maybe_finish(s);

@@ -8,6 +8,7 @@
 #include "info.h"
 #include "ipc.h"
 #include "irq.h"
+#include "pipe.h"
 #include "platform.h"
 #include "sched.h"
 #include "space.h"
@@ -131,6 +132,11 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_DMA_GRANT] = sys_dma_grant,
     [SYS_DMA_ALLOC] = sys_dma_alloc,
     [SYS_DMA_PHYS] = sys_dma_phys,
+    [SYS_PIPE_CREATE] = sys_pipe_create,
+    [SYS_PIPE_MAP] = sys_pipe_map,
+    [SYS_PIPE_UNMAP] = sys_pipe_unmap,
+    [SYS_PIPE_WATCH] = sys_pipe_watch,
+    [SYS_PIPE_NOTIFY] = sys_pipe_notify,
 };
 
 void syscall_locked(struct trapframe *tf)

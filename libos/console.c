@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -37,6 +38,8 @@ static ssize_t console_read(struct libos_file *f, void *buf, size_t n);
 static ssize_t console_write(struct libos_file *f, const void *buf, size_t n);
 static int console_fstat(struct libos_file *f, struct stat *st);
 static int console_ioctl(struct libos_file *f, unsigned long request, void *arg);
+static int console_inherit(struct libos_file *f, long space, struct libos_fd_record *rec);
+static int console_poll(struct libos_file *f, int events, int arm);
 
 static const struct fd_ops console_ops = {
     .kind = "console",
@@ -44,6 +47,8 @@ static const struct fd_ops console_ops = {
     .write = console_write,
     .fstat = console_fstat,
     .ioctl = console_ioctl,
+    .inherit = console_inherit,
+    .poll = console_poll,
 };
 
 /* fds 0, 1 and 2 (fd.c's initial table): never freed, so fd.c does not count
@@ -295,4 +300,30 @@ struct libos_file *console_open(const char *path, int flags, mode_t mode, int *e
     if (!f)
         *err = -ENOMEM;
     return f;
+}
+
+/* A child reaches the console through its own connection: nothing to grant. */
+static int console_inherit(struct libos_file *f, long space, struct libos_fd_record *rec)
+{
+    rec->kind = LIBOS_FD_CONSOLE;
+    return 0;
+}
+
+/* Readiness: output never waits for long (POLLOUT); POLLIN asks the server
+ * (CONSOLE_OP_POLL). No event announces input, so arming asks poll to look
+ * again after a short sleep (fd.h). With no console server, input is end
+ * of file: always readable. */
+static int console_poll(struct libos_file *f, int events, int arm)
+{
+    struct ipc_conn *c;
+    int r = events & POLLOUT;
+
+    if (arm != 0)
+        return arm > 0 ? 1 : 0;
+    if (!(events & POLLIN))
+        return r;
+    c = console_conn();
+    if (!c || console_call(c, CONSOLE_OP_POLL, 0, 0, 0, 0, NULL) != 0)
+        r |= POLLIN;
+    return r;
 }

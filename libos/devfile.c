@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "libos.h"
+
 static ssize_t null_read(struct libos_file *f, void *buf, size_t n)
 {
     return 0;
@@ -20,8 +22,22 @@ static ssize_t sink_write(struct libos_file *f, const void *buf, size_t n)
     return (ssize_t)n;
 }
 
-static const struct fd_ops null_ops = {.kind = "null", .read = null_read, .write = sink_write};
-static const struct fd_ops zero_ops = {.kind = "zero", .read = zero_read, .write = sink_write};
+static int null_inherit(struct libos_file *f, long space, struct libos_fd_record *rec)
+{
+    rec->kind = LIBOS_FD_NULL;
+    return 0;
+}
+
+static int zero_inherit(struct libos_file *f, long space, struct libos_fd_record *rec)
+{
+    rec->kind = LIBOS_FD_ZERO;
+    return 0;
+}
+
+static const struct fd_ops null_ops = {
+    .kind = "null", .read = null_read, .write = sink_write, .inherit = null_inherit};
+static const struct fd_ops zero_ops = {
+    .kind = "zero", .read = zero_read, .write = sink_write, .inherit = zero_inherit};
 
 struct libos_file *devfile_open(const char *path, int flags, mode_t mode, int *err)
 {

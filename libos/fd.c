@@ -84,6 +84,15 @@ struct libos_file *fd_get(int fd)
     return f;
 }
 
+void fd_get_ref(struct libos_file *f)
+{
+    if (f == &console_std_file)
+        return;
+    __lock_acquire_recursive(table_lock);
+    f->refs++;
+    __lock_release_recursive(table_lock);
+}
+
 int fd_put(struct libos_file *f)
 {
     int last;
@@ -288,13 +297,29 @@ int fcntl(int fd, int cmd, ...)
 typedef struct libos_file *(*opener_t)(const char *path, int flags, mode_t mode, int *err);
 static const opener_t openers[] = {devfile_open, console_open, fs_file_open};
 
+struct libos_file *fd_open_file(const char *path, int flags, mode_t mode, int *err)
+{
+    *err = 0;
+    if (path == NULL) {
+        *err = -EFAULT;
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++) {
+        struct libos_file *f = openers[i](path, flags & ~O_CLOEXEC, mode, err);
+
+        if (f || *err < 0)
+            return f;
+    }
+    *err = -ENOENT;
+    return NULL;
+}
+
 int open(const char *path, int flags, ...)
 {
-    int err = 0;
+    int err, fd;
     mode_t mode = 0;
+    struct libos_file *f;
 
-    if (path == NULL)
-        return fail(-EFAULT);
     if (flags & O_CREAT) {
         va_list ap;
 
@@ -302,16 +327,39 @@ int open(const char *path, int flags, ...)
         mode = (mode_t)va_arg(ap, int);
         va_end(ap);
     }
-    for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++) {
-        struct libos_file *f = openers[i](path, flags, mode, &err);
+    f = fd_open_file(path, flags, mode, &err);
+    if (!f)
+        return fail(err);
+    fd = fd_install(f, 0);
+    if (fd < 0)
+        return fail(fd);
+    table[fd].cloexec = (flags & O_CLOEXEC) != 0;
+    return fd;
+}
 
-        if (f) {
-            int fd = fd_install(f, 0);
+/* ---- inheritance (fdinherit.c) ---------------------------------------- */
 
-            return fd < 0 ? fail(fd) : fd;
-        }
-        if (err < 0)
-            return fail(err);
+void fd_snapshot(struct libos_file *files[LIBOS_FD_MAX], char cloexec[LIBOS_FD_MAX])
+{
+    __lock_acquire_recursive(table_lock);
+    for (int fd = 0; fd < LIBOS_FD_MAX; fd++) {
+        struct libos_file *f = table[fd].file;
+
+        if (f && f != &console_std_file)
+            f->refs++;
+        files[fd] = f;
+        cloexec[fd] = (char)table[fd].cloexec;
     }
-    return fail(-ENOENT);
+    __lock_release_recursive(table_lock);
+}
+
+void fd_table_clear(void)
+{
+    for (int fd = 0; fd < LIBOS_FD_MAX; fd++)
+        table[fd] = (struct fd_slot){NULL, 0};
+}
+
+void fd_place(int fd, struct libos_file *f)
+{
+    table[fd] = (struct fd_slot){f, 0};
 }

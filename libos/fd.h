@@ -20,6 +20,17 @@
  *                 "ioctl(TCGETS) succeeds"
  *   close         the last descriptor of the file is gone: free priv
  *                 (NULL: nothing to free)
+ *   inherit       posix_spawn passes the file to a child (space): fill
+ *                 rec's kind and handle (granting what the child needs);
+ *                 NULL: not inheritable, the descriptor is closed in the
+ *                 child (fdinherit.c)
+ *   poll          arm 0: the <poll.h> events of events (plus POLLHUP,
+ *                 POLLERR) ready now; arm 1: make this thread's pipe
+ *                 vector (pipe.h) be raised when that may change, and
+ *                 return 0, or return 1 when no event will come (poll
+ *                 then looks again every LIBOS_POLL_SLICE_NS); arm -1:
+ *                 undo arm 1. NULL: always ready for reading and writing,
+ *                 as a regular file
  *
  * Ops may block and may be called from several threads at once; a kind
  * that keeps state serialises itself. */
@@ -34,6 +45,7 @@
 #define LIBOS_FD_MAX 64 /* descriptors per process */
 
 struct libos_file;
+struct libos_fd_record;
 
 struct fd_ops {
     const char *kind; /* for debugging: "console", "null", ... */
@@ -43,6 +55,8 @@ struct fd_ops {
     int (*fstat)(struct libos_file *f, struct stat *st);
     int (*ioctl)(struct libos_file *f, unsigned long request, void *arg);
     int (*close)(struct libos_file *f);
+    int (*inherit)(struct libos_file *f, long space, struct libos_fd_record *rec);
+    int (*poll)(struct libos_file *f, int events, int arm);
 };
 
 struct libos_file {
@@ -63,8 +77,26 @@ int fd_install(struct libos_file *f, int min);
 /* The open file of fd with a reference for the caller, or NULL (EBADF). */
 struct libos_file *fd_get(int fd);
 
+/* Take one more reference on f (which the caller holds one of). */
+void fd_get_ref(struct libos_file *f);
+
 /* Drop a reference; the last one closes the file. Returns close's result. */
 int fd_put(struct libos_file *f);
+
+/* The table, for a child's (fdinherit.c): files[fd] gets fd's file with a
+ * reference (NULL for a free slot), cloexec[fd] its FD_CLOEXEC flag. */
+void fd_snapshot(struct libos_file *files[LIBOS_FD_MAX], char cloexec[LIBOS_FD_MAX]);
+
+/* Put f (the caller's reference) at fd, which must be free or hold the
+ * startup console; for a child's start-up. */
+void fd_place(int fd, struct libos_file *f);
+
+/* Empty the table (start-up of a child that inherits descriptors). */
+void fd_table_clear(void);
+
+/* open()'s search of the kinds, without installing: a new open file or NULL
+ * with *err a negative errno value. */
+struct libos_file *fd_open_file(const char *path, int flags, mode_t mode, int *err);
 
 /* Kinds' openers, tried by open() in order: each returns a new open file,
  * NULL with *err = 0 when path is not its own, or NULL with *err < 0. */

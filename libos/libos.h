@@ -57,10 +57,35 @@ struct libos_startup {
     int32_t archive_h; /* boot archive frames handle in the child, -1: none */
     uint32_t flags;    /* reserved, 0 */
     uint64_t stack_lo; /* lowest mapped byte of the main stack */
+    uint64_t fds;      /* struct libos_fd_record[nfds] in the child */
+    uint32_t nfds;     /* the descriptors it inherits; no others are open */
+    uint32_t reserved;
 };
 #define LIBOS_STARTUP_MAGIC   0x54525453u /* "STRT" */
-#define LIBOS_STARTUP_VERSION 1u
-_Static_assert(sizeof(struct libos_startup) == 48, "startup block layout");
+#define LIBOS_STARTUP_VERSION 2u
+_Static_assert(sizeof(struct libos_startup) == 64, "startup block layout");
+
+/* One inherited descriptor (the "inherited descriptors" record of
+ * docs/pipes.md), after the strings in the startup block. kind says how
+ * the child rebuilds the open file; same >= 0 names an earlier record of
+ * the same open file (dup'ed descriptors stay shared in the child, handle
+ * and kind are then unused). Status flags (O_ACCMODE, O_APPEND,
+ * O_NONBLOCK) are copied; FD_CLOEXEC descriptors are never passed. */
+struct libos_fd_record {
+    int32_t fd;     /* descriptor number in the child */
+    uint16_t kind;  /* enum libos_fd_kind */
+    int16_t same;   /* index of an earlier record sharing the file, or -1 */
+    int32_t flags;  /* open status flags */
+    int32_t handle; /* kernel handle in the child (pipes), or -1 */
+};
+_Static_assert(sizeof(struct libos_fd_record) == 16, "fd record layout");
+
+enum libos_fd_kind {
+    LIBOS_FD_CONSOLE = 1, /* the console (fds 0-2 of a boot, /dev/console, /dev/tty) */
+    LIBOS_FD_NULL = 2,    /* /dev/null */
+    LIBOS_FD_ZERO = 3,    /* /dev/zero */
+    LIBOS_FD_PIPE = 4,    /* a pipe end: handle names it */
+};
 
 /* The info page (read-only, updated by the kernel). */
 static inline const struct chime_info *libos_info(void)

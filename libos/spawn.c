@@ -5,14 +5,18 @@
  * copied in with SYS_SPACE_WRITE (which honours the target's protection),
  * then every segment gets its final protection with SYS_SPACE_PROTECT, the
  * main stack gets the argument block (libos.h, struct libos_startup), the
- * boot archive handle is granted so the child can spawn in turn, and the
+ * boot archive handle is granted so the child can spawn in turn, the
+ * descriptors it inherits follow the block (fdinherit.c), and the
  * first thread starts at the ELF entry with sp = a0 = the startup block. */
 #include "spawn.h"
 #include "elf.h"
+#include "fdinherit.h"
 #include "libos.h"
 #include "lock.h"
+#include "spawn_file.h"
 #include "syscall.h"
 
+#include <chime/proto/fs.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -168,35 +172,6 @@ static long grants_apply(long space, const struct __posix_spawnattr *a, char *co
     return 0;
 }
 
-/* Children share no file descriptors yet, so file actions are accepted and
- * have nothing to act on. */
-int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
-{
-    *fa = NULL;
-    return 0;
-}
-
-int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa)
-{
-    return 0;
-}
-
-int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *__restrict fa, int fd,
-                                     const char *__restrict path, int flags, mode_t mode)
-{
-    return 0;
-}
-
-int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int fd, int newfd)
-{
-    return 0;
-}
-
-int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa, int fd)
-{
-    return 0;
-}
-
 /* ---- the argument block ----------------------------------------------- */
 
 static size_t align16(size_t x)
@@ -233,9 +208,10 @@ static void vec_put(char *const v[], size_t n, char *block, uint64_t child_base,
 
 /* Build the block that goes at the top of the child's stack:
  *   [struct libos_startup][argv pointers, NULL][envp pointers, NULL][strings]
+ *   [inherited descriptor records]
  * Returns it (malloc'd) and its size in *size, or NULL with *err set. */
-static char *args_build(char *const argv[], char *const envp[], int archive_h, size_t *size,
-                        int *err)
+static char *args_build(char *const argv[], char *const envp[], int archive_h,
+                        const struct libos_fd_record *fds, uint32_t nfds, size_t *size, int *err)
 {
     size_t argc = vec_count(argv), envc = vec_count(envp);
     size_t strings = 0, ptrs = (argc + 1 + envc + 1) * sizeof(uint64_t);
@@ -248,7 +224,8 @@ static char *args_build(char *const argv[], char *const envp[], int archive_h, s
         strings += strlen(argv[i]) + 1;
     for (size_t i = 0; i < envc; i++)
         strings += strlen(envp[i]) + 1;
-    total = align16(head + ptrs + strings);
+    size_t fds_at = align16(head + ptrs + strings);
+    total = align16(fds_at + nfds * sizeof(*fds));
     if (total > LIBOS_ARGS_MAX) {
         *err = E2BIG;
         return NULL;
@@ -271,7 +248,10 @@ static char *args_build(char *const argv[], char *const envp[], int archive_h, s
         .envp = child_base + head + (argc + 1) * sizeof(uint64_t),
         .archive_h = archive_h,
         .stack_lo = LIBOS_STACK_TOP - LIBOS_STACK_SIZE,
+        .fds = child_base + fds_at,
+        .nfds = nfds,
     };
+    memcpy(block + fds_at, fds, nfds * sizeof(*fds));
     memcpy(block, &s, sizeof(s));
     *size = total;
     return block;
@@ -357,10 +337,12 @@ static long segment_protect(long space, const struct elf_image *img, int i)
 /* Everything after SYS_SPACE_CREATE: image, stack, arguments, archive
  * handle, first thread. Returns 0 or a negative CHIME_E* code. */
 static long child_build(long space, const struct elf_image *img, const char *elf,
-                        const posix_spawnattr_t *attr, char *const argv[], char *const envp[],
-                        int *err)
+                        const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
+                        char *const argv[], char *const envp[], int *err)
 {
     int child_archive = -1;
+    struct libos_fd_record *fds;
+    uint32_t nfds;
     size_t size;
     char *block;
     long r;
@@ -390,16 +372,22 @@ static long child_build(long space, const struct elf_image *img, const char *elf
             return r;
         child_archive = (int)r;
     }
+    *err = fd_inherit_build(space, fa, &fds, &nfds);
+    if (*err != 0)
+        return CHIME_EINVAL;
     if (attr != NULL && *attr != NULL && (*attr)->ngrants > 0) {
         char **env;
         r = grants_apply(space, *attr, envp, &env);
-        if (r < 0)
+        if (r < 0) {
+            free(fds);
             return r;
-        block = args_build(argv, env, child_archive, &size, err);
+        }
+        block = args_build(argv, env, child_archive, fds, nfds, &size, err);
         free(env);
     } else {
-        block = args_build(argv, envp, child_archive, &size, err);
+        block = args_build(argv, envp, child_archive, fds, nfds, &size, err);
     }
+    free(fds);
     if (block == NULL)
         return CHIME_EINVAL;
     r = syscall4(SYS_SPACE_WRITE, space, (long)(LIBOS_STACK_TOP - size), (long)block, (long)size);
@@ -414,8 +402,10 @@ static long child_build(long space, const struct elf_image *img, const char *elf
     return syscall1(SYS_HANDLE_CLOSE, r);
 }
 
-int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
-                      const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+/* chime_spawn_image with file actions: what posix_spawn runs. */
+static int spawn_image_fa(pid_t *pid, const char *name, const void *elf, size_t len,
+                          const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
+                          char *const argv[], char *const envp[])
 {
     struct elf_image img;
     long space, r;
@@ -426,7 +416,7 @@ int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
     space = syscall2(SYS_SPACE_CREATE, (long)name, (long)strlen(name));
     if (space < 0)
         return libos_errno(space);
-    r = child_build(space, &img, elf, attr, argv, envp, &err);
+    r = child_build(space, &img, elf, fa, attr, argv, envp, &err);
     if (r < 0) {
         syscall1(SYS_HANDLE_CLOSE, space);
         return err != 0 ? err : libos_errno(r);
@@ -437,9 +427,15 @@ int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
     return 0;
 }
 
-int posix_spawn(pid_t *__restrict pid, const char *__restrict path,
-                const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *__restrict attr,
-                char *const argv[], char *const envp[])
+int chime_spawn_image(pid_t *pid, const char *name, const void *elf, size_t len,
+                      const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+    return spawn_image_fa(pid, name, elf, len, NULL, attr, argv, envp);
+}
+
+/* A program from the boot archive, by the last component of path. */
+static int spawn_from_archive(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+                              const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
     const char *name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
     struct cpio_entry e;
@@ -454,14 +450,54 @@ int posix_spawn(pid_t *__restrict pid, const char *__restrict path,
         return ENOENT;
     if (r != CPIO_OK)
         return EIO;
-    return chime_spawn_image(pid, name, e.data, e.size, attr, argv, envp);
+    return spawn_image_fa(pid, name, e.data, e.size, fa, attr, argv, envp);
 }
 
+/* A program from the file at path (spawn_file.c); ENOENT when there is
+ * none. */
+static int spawn_from_file(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+                           const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+    const char *name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+    void *image;
+    size_t size;
+    int r = spawn_file_read(path, &image, &size);
+
+    if (r != 0)
+        return r;
+    r = spawn_image_fa(pid, name, image, size, fa, attr, argv, envp);
+    free(image);
+    return r;
+}
+
+/* path names a file (relative to the cwd) on the disk; a program not found
+ * there is looked up by its last component in the boot archive. */
+int posix_spawn(pid_t *__restrict pid, const char *__restrict path,
+                const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *__restrict attr,
+                char *const argv[], char *const envp[])
+{
+    int r = spawn_from_file(pid, path, fa, attr, argv, envp);
+
+    return r == ENOENT ? spawn_from_archive(pid, path, fa, attr, argv, envp) : r;
+}
+
+/* A file without '/' is looked for along $PATH on the disk, then in the
+ * boot archive. */
 int posix_spawnp(pid_t *__restrict pid, const char *__restrict file,
                  const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *__restrict attr,
                  char *const argv[], char *const envp[])
 {
-    return posix_spawn(pid, file, fa, attr, argv, envp);
+    static char found[FS_PATH_MAX];
+
+    if (strchr(file, '/') != NULL)
+        return posix_spawn(pid, file, fa, attr, argv, envp);
+    if (spawn_path_find(file, found, sizeof(found)) == 0) {
+        int r = spawn_from_file(pid, found, fa, attr, argv, envp);
+
+        if (r != ENOENT)
+            return r;
+    }
+    return spawn_from_archive(pid, file, fa, attr, argv, envp);
 }
 
 /* ---- waiting --------------------------------------------------------- */

@@ -1,4 +1,5 @@
 /* Process start-up: TLS, arguments, constructors, main, exit. */
+#include "fdinherit.h"
 #include "libos.h"
 #include "private.h"
 
@@ -71,6 +72,7 @@ void libos_start(long a0, char **a1, void *tls)
         argv = (char **)s->argv;
         envp = s->envp != 0 ? (char **)s->envp : empty_env;
         libos_set_archive_handle(s->archive_h);
+        fd_inherit_start((const struct libos_fd_record *)s->fds, s->nfds);
     } else {
         /* The root task: the kernel gave it the archive at a fixed index. */
         argc = (int)a0;

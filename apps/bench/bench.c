@@ -487,6 +487,8 @@ int main(int argc, char **argv)
 
     if (strcmp(mode, "yield-helper") == 0)
         return yield_helper();
+    if (strcmp(mode, "pipe-helper") == 0)
+        return bench_pipe_helper();
     if (strcmp(mode, "trace") == 0) {
         struct ipc_conn *c;
         struct ipc_slot req = {.opcode = IPC_OP_NULL}, reply;
@@ -519,6 +521,7 @@ int main(int argc, char **argv)
         bench_handler_same_hart();
         bench_blocked_wake();
         bench_console_write_line();
+        bench_pipe_4k();
         table("Chime bench, one hart (guest instructions, exact under -icount shift=0)");
     } else if (strcmp(mode, "blk") == 0) {
         bench_blk(report);

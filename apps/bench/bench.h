@@ -21,5 +21,7 @@ static inline uint64_t rdinstret(void)
 
 /* Figures of other files, run from main. */
 void bench_console_write_line(void);
+void bench_pipe_4k(void);
+int bench_pipe_helper(void); /* the reader process of pipe_4k */
 
 #endif

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int failures;
@@ -260,6 +262,55 @@ static void special_files(void)
           "statvfs of / gives the disk's totals");
 }
 
+/* Copy src to dst through read and write; 0 on success. */
+static int copy_file(const char *src, const char *dst)
+{
+    char buf[4096];
+    int in = open(src, O_RDONLY), out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    ssize_t n = 0;
+
+    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+        if (write(out, buf, (size_t)n) != n) {
+            n = -1;
+            break;
+        }
+    close(in);
+    close(out);
+    return in >= 0 && out >= 0 && n == 0 ? 0 : -1;
+}
+
+static int run(int use_path, const char *prog, char *const argv[])
+{
+    pid_t pid;
+    int status, err = use_path ? posix_spawnp(&pid, prog, NULL, NULL, argv, environ)
+                               : posix_spawn(&pid, prog, NULL, NULL, argv, environ);
+
+    if (err != 0)
+        return -err;
+    if (waitpid(pid, &status, 0) != pid)
+        return -1000;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1000;
+}
+
+/* Programs live on the disk (DESIGN §8): a copy under a name the boot
+ * archive does not have can only come from there. */
+static void programs_from_disk(void)
+{
+    char *argv[] = {"hello-copy", "from-disk", NULL};
+    struct stat st;
+
+    check(stat("/bin/hello", &st) == 0 && S_ISREG(st.st_mode), "/bin/hello is on the disk");
+    check(copy_file("/bin/hello", "/fstest/hello-copy") == 0, "copy /bin/hello to /fstest");
+    check(run(0, "/fstest/hello-copy", argv) == 0, "posix_spawn runs a program from the disk");
+    setenv("PATH", "/nosuch:/fstest", 1);
+    check(run(1, "hello-copy", argv) == 0, "posix_spawnp finds it along PATH");
+    check(run(1, "no-such-program", argv) == -ENOENT, "posix_spawnp of a missing program: ENOENT");
+    check(write_file("/fstest/not-elf", "just text\n") == 0 &&
+              run(0, "/fstest/not-elf", argv) == -ENOEXEC,
+          "posix_spawn of a file that is not a program: ENOEXEC");
+    setenv("PATH", "/bin", 1);
+}
+
 int main(void)
 {
     basic_io();
@@ -269,6 +320,7 @@ int main(void)
     stdio_files();
     big_file();
     special_files();
+    programs_from_disk();
     printf("fstest: %d failure%s\n", failures, failures == 1 ? "" : "s");
     return failures;
 }

@@ -131,7 +131,22 @@ enum chime_sysno {
                                 and mapped; CHIME_ERANGE if more than max (or
                                 512) pages */
 
-    SYS_COUNT = 80
+
+    /* ---- pipes (see pipe.h) ------------------------------------------ */
+    SYS_PIPE_CREATE = 80,    /* (flags = 0) -> read-end h; a1 = write-end h */
+    SYS_PIPE_MAP = 81,       /* (end h) -> va of the pipe's area in the caller
+                                (one counted mapping per process and pipe) */
+    SYS_PIPE_UNMAP = 82,     /* (end h) -> 0: drop one count of the mapping;
+                                the last unmaps it and ends its watches;
+                                CHIME_ENOENT when the caller maps none */
+    SYS_PIPE_WATCH = 83,     /* (end h, vector h) -> 0: raise the vector when
+                                the far side notifies or closes; needs a
+                                mapping (CHIME_ENOENT) and a vector with
+                                WRITE; CHIME_ENOMEM when the side has
+                                CHIME_PIPE_WATCHES live watches */
+    SYS_PIPE_NOTIFY = 84,    /* (end h) -> 0: raise the far side's watches */
+
+    SYS_COUNT = 90
 };
 
 /* The most one mapping call covers: the kernel does a call's work under

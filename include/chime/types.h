@@ -35,6 +35,7 @@ enum chime_object_type {
     CHIME_OBJ_IRQ = 5,     /* a PLIC interrupt line */
     CHIME_OBJ_SERVICE = 6, /* a published IPC service */
     CHIME_OBJ_CONN = 7,    /* one end of an IPC connection */
+    CHIME_OBJ_PIPE = 8,    /* one end of a pipe (pipe.h) */
 };
 
 /* Page protections for map/protect. */

@@ -487,6 +487,9 @@ static long dispatch(struct client *cl, const struct ipc_slot *req, struct ipc_s
     case CONSOLE_OP_FLUSH_INPUT:
         ld_flush_input(&ld);
         return 0;
+    case CONSOLE_OP_POLL:
+        service(); /* input typed so far is in the line discipline */
+        return cl->intr_owed || (ld_readable(&ld, 1) && !next_reader());
     default:
         return CHIME_ENOSYS;
     }

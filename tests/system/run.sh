@@ -55,9 +55,12 @@ boot() {
     if [ -n "$DISK" ]; then
         # a fresh, zeroed scratch disk for this boot
         rm -f "$img" && truncate -s "$DISK" "$img"
-        if [ "$DISK_FORMAT" = ext2 ]; then
-            mke2fs -q -t ext2 -b 4096 -m 0 -F "$img" >/dev/null
-        fi
+        case "$DISK_FORMAT" in
+        ext2) mke2fs -q -t ext2 -b 4096 -m 0 -F "$img" >/dev/null ;;
+        rootfs) # the disk make run boots: rootfs/ and every program in /bin
+            rm -f "$img"
+            sh scripts/mkdisk.sh -s "$DISK" "$img" build/archive/* >/dev/null ;;
+        esac
         extra="$extra -drive file=$img,if=none,format=raw,id=hd0$DISK_OPTS"
         extra="$extra -device virtio-blk-device,drive=hd0"
     fi

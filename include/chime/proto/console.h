@@ -126,6 +126,12 @@ enum console_op {
     /* Throw away typed input not read yet (tcflush(TCIFLUSH)).
      *   completion: result 0 */
     CONSOLE_OP_FLUSH_INPUT = 10,
+
+    /* Would a READ of one byte by this client answer at once (poll's
+     * POLLIN)? Input ready, end of file, or a ^C owed to it: yes. The
+     * answer may be stale when it arrives; a later READ still waits if so.
+     *   completion: result 1 (yes) or 0 (no) */
+    CONSOLE_OP_POLL = 11,
 };
 
 #endif
