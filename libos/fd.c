@@ -270,6 +270,9 @@ int fcntl(int fd, int cmd, ...)
     case F_DUPFD:
         r = dup_to(fd, -1, arg, 0);
         break;
+    case F_DUPFD_CLOEXEC:
+        r = dup_to(fd, -1, arg, 1);
+        break;
     case F_GETFD:
         r = table[fd].cloexec ? FD_CLOEXEC : 0;
         break;
@@ -286,7 +289,7 @@ int fcntl(int fd, int cmd, ...)
         r = -EINVAL;
     }
     fd_put(f);
-    if (cmd == F_DUPFD)
+    if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
         return r;
     return r < 0 ? fail(r) : r;
 }

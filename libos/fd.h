@@ -104,5 +104,11 @@ struct libos_file *devfile_open(const char *path, int flags, mode_t mode, int *e
 struct libos_file *console_open(const char *path, int flags, mode_t mode, int *err);
 /* Files of the fs server (fs_file.c): every path the others do not own. */
 struct libos_file *fs_file_open(const char *path, int flags, mode_t mode, int *err);
+/* For inheritance (fdinherit.c): write f's offset and path into records
+ * rec[0..room), returning how many it used or -ENAMETOOLONG; and the
+ * child's side, reopening the file from those records. */
+int fs_file_inherit_path(struct libos_file *f, struct libos_fd_record *rec, uint32_t room);
+struct libos_file *fs_file_adopt(const struct libos_fd_record *rec, uint32_t n, int flags,
+                                 int *err);
 
 #endif

@@ -143,13 +143,17 @@ static int actions_apply(const struct __posix_spawn_file_actions *fa,
     return 0;
 }
 
+/* Records of one build: LIBOS_FD_MAX descriptors, and the path records
+ * that follow each file of the fs server (fs_file_inherit_path). */
+#define FD_RECORDS_MAX (LIBOS_FD_MAX * 8)
+
 int fd_inherit_build(long space, const posix_spawn_file_actions_t *fa,
-                      struct libos_fd_record **recs, uint32_t *nrecs)
+                     struct libos_fd_record **recs, uint32_t *nrecs)
 {
     struct libos_file *files[LIBOS_FD_MAX];
-    struct libos_file *seen[LIBOS_FD_MAX];
+    struct libos_file *seen[FD_RECORDS_MAX];
     char cloexec[LIBOS_FD_MAX];
-    struct libos_fd_record *r = calloc(LIBOS_FD_MAX, sizeof(*r));
+    struct libos_fd_record *r = calloc(FD_RECORDS_MAX, sizeof(*r));
     uint32_t n = 0;
     int err;
 
@@ -161,6 +165,7 @@ int fd_inherit_build(long space, const posix_spawn_file_actions_t *fa,
         struct libos_file *f = files[fd];
         struct libos_fd_record rec = {.fd = fd, .same = -1, .flags = f ? f->flags : 0,
                                       .handle = -1};
+        int extra = 0;
 
         if (f == NULL || cloexec[fd] || f->ops->inherit == NULL)
             continue;
@@ -172,9 +177,20 @@ int fd_inherit_build(long space, const posix_spawn_file_actions_t *fa,
 
             if (e < 0)
                 err = -e;
+            else if (rec.kind == LIBOS_FD_FILE) {
+                /* rec.handle: how many path records follow. */
+                extra = fs_file_inherit_path(f, &r[n + 1], FD_RECORDS_MAX - n - 1);
+                if (extra < 0)
+                    err = -extra;
+                rec.handle = extra;
+            }
         }
+        if (err != 0)
+            break;
         seen[n] = f;
         r[n++] = rec;
+        for (int k = 0; k < extra; k++)
+            seen[n++] = NULL;
     }
     files_put(files);
     if (err != 0) {
@@ -191,10 +207,10 @@ int fd_inherit_build(long space, const posix_spawn_file_actions_t *fa,
 void fd_inherit_start(const struct libos_fd_record *rec, uint32_t n)
 {
     extern struct libos_file console_std_file;
-    struct libos_file *made[LIBOS_FD_MAX] = {0};
+    static struct libos_file *made[FD_RECORDS_MAX];
 
     fd_table_clear();
-    for (uint32_t i = 0; i < n && i < LIBOS_FD_MAX; i++) {
+    for (uint32_t i = 0; i < n && i < FD_RECORDS_MAX; i++) {
         struct libos_file *f = NULL;
         int err = 0, fd = rec[i].fd;
 
@@ -220,6 +236,15 @@ void fd_inherit_start(const struct libos_fd_record *rec, uint32_t n)
             case LIBOS_FD_PIPE:
                 f = pipe_file_adopt(rec[i].handle, rec[i].flags, &err);
                 break;
+            case LIBOS_FD_FILE:
+                if (rec[i].handle < 0 || (uint32_t)rec[i].handle >= n - i)
+                    break;
+                f = fs_file_adopt(&rec[i + 1], (uint32_t)rec[i].handle, rec[i].flags, &err);
+                made[i] = f;
+                if (f)
+                    fd_place(fd, f);
+                i += (uint32_t)rec[i].handle;
+                continue;
             }
         }
         made[i] = f;

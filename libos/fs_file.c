@@ -18,6 +18,7 @@
 #include <chime/types.h>
 
 #include "fd.h"
+#include "libos.h"
 #include "fs_client.h"
 #include "fs_stat.h"
 
@@ -26,6 +27,7 @@
 struct fs_file {
     int32_t handle; /* the server's */
     uint32_t mode;  /* type and permissions at open */
+    char *path;     /* absolute, as opened: a child reopens it (inherit) */
 };
 
 static ssize_t file_read(struct libos_file *f, void *buf, size_t n);
@@ -33,6 +35,7 @@ static ssize_t file_write(struct libos_file *f, const void *buf, size_t n);
 static off_t file_lseek(struct libos_file *f, off_t offset, int whence);
 static int file_fstat(struct libos_file *f, struct stat *st);
 static int file_close(struct libos_file *f);
+static int file_inherit(struct libos_file *f, long space, struct libos_fd_record *rec);
 
 const struct fd_ops fs_file_ops = {
     .kind = "file",
@@ -41,6 +44,7 @@ const struct fd_ops fs_file_ops = {
     .lseek = file_lseek,
     .fstat = file_fstat,
     .close = file_close,
+    .inherit = file_inherit,
 };
 
 static int32_t handle_of(struct libos_file *f)
@@ -206,6 +210,7 @@ static int file_close(struct libos_file *f)
     struct ipc_slot rq = {.opcode = FS_OP_CLOSE, .handle = handle_of(f)}, cpl;
     long r = handle_call(&rq, &cpl);
 
+    free(((struct fs_file *)f->priv)->path);
     free(f->priv);
     return r < 0 ? (int)r : 0;
 }
@@ -286,7 +291,7 @@ struct libos_file *fs_file_open(const char *path, int flags, mode_t mode, int *e
         return NULL;
     }
 
-    struct fs_file *ff = malloc(sizeof(*ff));
+    struct fs_file *ff = calloc(1, sizeof(*ff));
     struct libos_file *f = ff != NULL ? fd_file_new(&fs_file_ops, ff, flags) : NULL;
 
     if (f == NULL) {
@@ -299,6 +304,7 @@ struct libos_file *fs_file_open(const char *path, int flags, mode_t mode, int *e
     }
     ff->handle = (int32_t)r;
     ff->mode = (uint32_t)cpl.arg;
+    ff->path = strdup(abs);
     return f;
 }
 
@@ -397,4 +403,52 @@ int fdatasync(int fd)
 int fs_file_handle(struct libos_file *f)
 {
     return f->ops == &fs_file_ops ? handle_of(f) : -1;
+}
+
+/* ---- inheritance (fdinherit.c) ----------------------------------------
+ * A handle belongs to one connection, so a child cannot use its parent's:
+ * it opens the same path again (without O_CREAT, O_EXCL or O_TRUNC) and
+ * starts at the parent's offset. The offset is then the child's own: not
+ * shared after the spawn (docs/posix.md). A file renamed or unlinked in
+ * between is not found again, and the descriptor stays closed. */
+
+static int file_inherit(struct libos_file *f, long space, struct libos_fd_record *rec)
+{
+    if (((struct fs_file *)f->priv)->path == NULL)
+        return -ENOMEM;
+    rec->kind = LIBOS_FD_FILE;
+    return 0;
+}
+
+int fs_file_inherit_path(struct libos_file *f, struct libos_fd_record *rec, uint32_t room)
+{
+    const char *path = ((struct fs_file *)f->priv)->path;
+    size_t bytes = 8 + strlen(path) + 1;
+    uint32_t need = (uint32_t)((bytes + sizeof(*rec) - 1) / sizeof(*rec));
+
+    if (need > room)
+        return -ENAMETOOLONG;
+    memset(rec, 0, need * sizeof(*rec));
+    memcpy(rec, &f->offset, 8);
+    memcpy((char *)rec + 8, path, bytes - 8);
+    return (int)need;
+}
+
+struct libos_file *fs_file_adopt(const struct libos_fd_record *rec, uint32_t n, int flags,
+                                 int *err)
+{
+    const char *path = (const char *)rec + 8;
+    size_t room = n * sizeof(*rec);
+    uint64_t offset;
+    struct libos_file *f;
+
+    if (room <= 8 || memchr(path, '\0', room - 8) == NULL) {
+        *err = -EINVAL;
+        return NULL;
+    }
+    memcpy(&offset, rec, 8);
+    f = fs_file_open(path, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0, err);
+    if (f != NULL)
+        f->offset = offset;
+    return f;
 }

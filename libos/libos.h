@@ -85,6 +85,9 @@ enum libos_fd_kind {
     LIBOS_FD_NULL = 2,    /* /dev/null */
     LIBOS_FD_ZERO = 3,    /* /dev/zero */
     LIBOS_FD_PIPE = 4,    /* a pipe end: handle names it */
+    LIBOS_FD_FILE = 5,    /* a file of the fs server, reopened by the child:
+                             handle = how many records follow with its file
+                             offset (8 bytes) and absolute path (NUL-ended) */
 };
 
 /* The info page (read-only, updated by the kernel). */

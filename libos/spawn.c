@@ -42,6 +42,7 @@ struct __posix_spawnattr {
     int prio_ceiling;
     int ngrants;
     struct spawn_grant grant[CHIME_SPAWN_GRANTS];
+    sigset_t sigdefault; /* POSIX_SPAWN_SETSIGDEF: see posix_spawnattr_setsigdefault */
 };
 
 /* Children spawned and not yet reaped, for waitpid(-1). */
@@ -85,6 +86,23 @@ int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags)
 int posix_spawnattr_getflags(const posix_spawnattr_t *__restrict attr, short *__restrict flags)
 {
     *flags = (*attr)->flags;
+    return 0;
+}
+
+/* A child starts with every signal at its default action (dispositions are
+ * not inherited), so the signals POSIX_SPAWN_SETSIGDEF names are default in
+ * it whatever the set: it is kept only to be read back. */
+int posix_spawnattr_setsigdefault(posix_spawnattr_t *__restrict attr,
+                                  const sigset_t *__restrict set)
+{
+    (*attr)->sigdefault = *set;
+    return 0;
+}
+
+int posix_spawnattr_getsigdefault(const posix_spawnattr_t *__restrict attr,
+                                  sigset_t *__restrict set)
+{
+    *set = (*attr)->sigdefault;
     return 0;
 }
 

@@ -11,18 +11,14 @@
 # it; init and everything it spawns find the others there.
 
 # The POSIX userland: the shell and the coreutils-style programs, portable
-# POSIX.1-2008 C sharing lib/userland/ulib.c. tests/userland/rules.mk builds
-# and tests all of them on the host. They are kept out of the guest build
-# (PROGRAMS_AWAITING_POSIX) until libos has the POSIX file layer they use
-# (opendir, posix_spawn file actions, pipe, dup2, termios, sigaction...,
-# docs/programs.md lists it): then a program joins by leaving that list.
+# POSIX.1-2008 C sharing lib/userland/ulib.c. They are built for the guest
+# like every program (make disk puts them in /bin), and
+# tests/userland/rules.mk also builds and tests them on the host.
 USERLAND_PROGRAMS := sh cat echo ls cp mv rm mkdir rmdir ln touch stat wc head tail grep \
                      sort uniq tee cut du sleep true false env date kill sync
-PROGRAMS_AWAITING_POSIX := $(USERLAND_PROGRAMS)
 $(foreach p,$(USERLAND_PROGRAMS),$(eval PROG_EXTRA_OBJS_$(p) := $(BUILD)/user-obj/lib/userland/ulib.o))
 
-PROGRAM_DIRS := $(filter-out $(PROGRAMS_AWAITING_POSIX:%=apps/%), \
-                  $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c servers/*/*.c)))))
+PROGRAM_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c servers/*/*.c))))
 PROGRAMS := $(notdir $(PROGRAM_DIRS))
 PROGRAM_ELFS := $(PROGRAMS:%=$(BUILD)/user/%.elf)
 BOOT_ARCHIVE := $(BUILD)/boot.cpio

@@ -161,7 +161,7 @@ static pid_t start_echo(const char *name, int hart, struct ipc_conn **c, unsigne
                         const char *poll_ns)
 {
     char hs[8];
-    char *argv[] = {"echo", (char *)name, hs, (char *)poll_ns, NULL};
+    char *argv[] = {"echod", (char *)name, hs, (char *)poll_ns, NULL};
     pid_t pid;
     long r;
 

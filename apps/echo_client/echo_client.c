@@ -145,9 +145,9 @@ int main(int argc, char **argv)
     /* 64 KiB: a 52 KiB data area, room for 64 payload slots of 256 bytes. */
     r = ipc_connect(&c, ECHO_SERVICE, 64 * 1024, 0);
     if (r == CHIME_ENOENT) {
-        char *args[] = {"echo", NULL};
+        char *args[] = {"echod", NULL};
 
-        if (posix_spawn(&server, "echo", NULL, NULL, args, NULL) != 0) {
+        if (posix_spawn(&server, "echod", NULL, NULL, args, NULL) != 0) {
             printf("echo_client: cannot start the echo server\n");
             return 1;
         }

@@ -64,7 +64,7 @@ void proc_stop(pid_t pid)
 pid_t echo_start(const char *name, uint64_t hart_mask, struct ipc_conn **c, size_t size,
                  unsigned flags)
 {
-    char *argv[] = {"echo", (char *)name, NULL};
+    char *argv[] = {"echod", (char *)name, NULL};
     pid_t pid = self_spawn(argv, hart_mask);
     long r;
 

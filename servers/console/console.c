@@ -564,6 +564,9 @@ static int uart_start(void)
         say("console: cannot bind the UART interrupt\n");
         return -1;
     }
+    /* The UART starts with its FIFO off, holding one received byte, and
+     * turning the FIFO on empties it: take that byte first. */
+    rx_drain();
     uart_wr(uart, UART_FCR, UART_FCR_ENABLE | UART_FCR_CLEAR_RX | UART_FCR_CLEAR_TX);
     uart_wr(uart, UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
     uart_wr(uart, UART_IER, UART_IER_RDI);

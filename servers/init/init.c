@@ -25,12 +25,14 @@
 
 #include <chime/proto/console.h>
 #include <chime/proto/fs.h>
+#include <chime/proto/init.h>
 
 #include <libos/ipc.h>
 #include <libos/libos.h>
 #include <libos/spawn.h>
 #include <libos/syscall.h>
 
+#include "service.h"
 #include "virtio_probe.h"
 
 static int poweroff_mode;
@@ -87,16 +89,34 @@ static void console_drain(void)
     tcdrain(STDOUT_FILENO);
 }
 
-static void finish(int code)
+/* Write back the file system, let the console drain, stop the machine:
+ * QEMU exits with code. */
+static void power_off(int code)
 {
     /* What programs wrote is on the disk before the machine stops (the fs
-     * server writes back its cache and flushes blk); without a file
-     * system this returns at once. */
+     * server writes back its cache and flushes blk). */
     if (file_system_up)
         sync();
     console_drain();
+    syscall1(SYS_POWEROFF, code);
+}
+
+/* INIT_OP_POWEROFF, on init's service thread. The fs connection belongs
+ * to the main thread (libos/fs_client.h), so this thread cannot sync: the
+ * poweroff program syncs before it asks. */
+static void power_off_requested(int code)
+{
+    console_drain();
+    syscall1(SYS_POWEROFF, code);
+}
+
+static void finish(int code)
+{
     if (poweroff_mode)
-        syscall1(SYS_POWEROFF, code);
+        power_off(code);
+    if (file_system_up)
+        sync();
+    console_drain();
     printf("init: done; the system idles (quit QEMU with Ctrl-A X)\n");
     fflush(stdout);
     for (;;)
@@ -322,7 +342,28 @@ static int run_program(char **argv)
     return (int)(raw & 0xff);
 }
 
-/* The default: hello once per hart, each pinned to its hart (with the
+/* The default with a disk: the shell on the console, with PATH=/bin; the
+ * machine powers off when it exits (its status is QEMU's). */
+static void run_shell(void)
+{
+    char *argv[] = {"sh", NULL};
+    char *env[] = {"PATH=/bin", "HOME=/home", "PWD=/", "TERM=vt100", NULL};
+    pid_t pid;
+    long raw;
+    int err;
+
+    printf("init: starting /bin/sh on the console\n");
+    err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, env);
+    if (err != 0) {
+        printf("init: cannot start /bin/sh: %s\n", strerror(err));
+        power_off(127);
+    }
+    raw = chime_wait(pid, CHIME_FOREVER);
+    printf("init: sh exited with status %ld%s; powering off\n", raw, status_note(raw));
+    power_off(raw < 0 ? 126 : (int)(raw & 0xff));
+}
+
+/* The default without a shell: hello once per hart, each pinned to its hart (with the
  * default priority ceiling: they need no more). */
 static int run_hellos(void)
 {
@@ -374,8 +415,12 @@ int main(int argc, char **argv)
         finish(125);
     }
     start_disk_servers(bi);
+    if (init_service_start(power_off_requested) != 0)
+        printf("init: cannot serve \"%s\": poweroff will not work\n", INIT_SERVICE);
     if (first < argc)
         finish(run_program(&argv[first]));
+    if (file_system_up && access("/bin/sh", X_OK) == 0)
+        run_shell();
     finish(run_hellos());
     return 0;
 }

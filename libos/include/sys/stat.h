@@ -5,6 +5,12 @@
 
 #include_next <sys/stat.h>
 
+/* The special tv_nsec values of utimensat and futimens (POSIX.1-2008). */
+#ifndef UTIME_NOW
+#define UTIME_NOW  (-2L)
+#define UTIME_OMIT (-1L)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -1,0 +1,9 @@
+/* init's service for other programs (service.c, proto/init.h). */
+#ifndef INIT_SERVICE_H
+#define INIT_SERVICE_H
+
+/* Serve INIT_SERVICE on a new thread; stop(status) ends the machine.
+ * Returns 0 or an errno value. */
+int init_service_start(void (*stop)(int status));
+
+#endif
