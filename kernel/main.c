@@ -108,6 +108,7 @@ noreturn void kmain(uint64_t hartid, uint64_t dtb_pa)
     platform_hart_irq_init();
     platform_plic_hart_init(c->hartid);
     harts_up = 1;
+    platform_release_late_harts();
     harts_start(&machine, hartid);
     info_page->nharts = harts_up;
     kprintf("chime: %u harts online\n", harts_up);

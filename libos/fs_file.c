@@ -434,8 +434,7 @@ int fs_file_inherit_path(struct libos_file *f, struct libos_fd_record *rec, uint
     return (int)need;
 }
 
-struct libos_file *fs_file_adopt(const struct libos_fd_record *rec, uint32_t n, int flags,
-                                 int *err)
+struct libos_file *fs_file_adopt(const struct libos_fd_record *rec, uint32_t n, int flags, int *err)
 {
     const char *path = (const char *)rec + 8;
     size_t room = n * sizeof(*rec);

@@ -34,11 +34,24 @@
     .section .text.entry, "ax"
     .globl _start
 _start:
+    /* The first hart in is the boot hart. Under host load OpenSBI also lets
+     * a hart that reached the firmware late in here (seen with -smp 4): it
+     * waits until the boot hart lets secondaries run, then starts as one. */
+    la      t0, boot_lottery
+    li      t1, 1
+    amoswap.w t1, t1, (t0)
+    bnez    t1, late_hart
     enter_high boot_high
 
     .globl secondary_entry
 secondary_entry:
     enter_high secondary_high
+
+late_hart:
+    la      t0, boot_secondaries_go
+6:  lw      t1, 0(t0)
+    bnez    t1, secondary_entry
+    j       6b
 
     .section .text
 /* gp, and this hart's stack: __stack_top - hartid (a0) * STACK_SIZE. */
@@ -81,6 +94,14 @@ secondary_high:
  * entries 256.. map physical GiB i at KERNEL_VBASE + i GiB; entry 2 maps
  * 0x8000_0000 to itself so the code above survives turning paging on. */
     .section .data
+    /* In .data, not .bss: the boot hart clears .bss after it has won. */
+    .balign 8
+boot_lottery:
+    .word 0
+    .globl boot_secondaries_go
+boot_secondaries_go:
+    .word 0
+
     .balign 4096
     .globl boot_root
 boot_root:

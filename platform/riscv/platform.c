@@ -149,6 +149,13 @@ void platform_plic_complete(uint32_t hartid, uint32_t irq)
 
 /* ---- harts, power ---------------------------------------------------------- */
 
+void platform_release_late_harts(void)
+{
+    extern volatile uint32_t boot_secondaries_go;
+
+    __atomic_store_n(&boot_secondaries_go, 1, __ATOMIC_RELEASE);
+}
+
 long platform_hart_start(uint32_t hartid)
 {
     uint64_t pa = (uint64_t)secondary_entry - KERNEL_VBASE;

@@ -33,6 +33,10 @@ void platform_plic_enable(uint32_t irq, uint32_t hartid, int on);
 uint32_t platform_plic_claim(uint32_t hartid);
 void platform_plic_complete(uint32_t hartid, uint32_t irq);
 
+/* Let a hart that came in through _start after the boot hart (entry.S)
+ * go on as a secondary: call once the kernel is ready for secondaries. */
+void platform_release_late_harts(void);
+
 /* Start a stopped hart at secondary_entry (SBI HSM). Returns 0 or < 0. */
 long platform_hart_start(uint32_t hartid);
 
