@@ -1,5 +1,5 @@
 /* The echo protocol: the smallest complete IPC protocol, served by
- * servers/echo and used by apps/echo_client, the benchmark and the IPC
+ * servers/echod (the program echod) and used by apps/echo_client, the benchmark and the IPC
  * system tests. A new protocol copies this file's shape: a service name, an
  * opcode list, and for each opcode what every struct ipc_slot field means in
  * the request and in the completion (fields not listed are ignored in
