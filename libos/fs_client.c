@@ -59,8 +59,6 @@ long fs_call(struct ipc_slot *req, struct ipc_slot *reply)
 {
     if (conn == NULL)
         return CHIME_ENOENT;
-    req->tag = 0;
-    req->timestamp = 0;
     return ipc_call(conn, req, reply);
 }
 

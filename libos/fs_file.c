@@ -254,7 +254,7 @@ static int fs_flags(int flags, uint32_t *out)
 
 struct libos_file *fs_file_open(const char *path, int flags, mode_t mode, int *err)
 {
-    static char abs[FS_PATH_MAX];
+    char abs[FS_PATH_MAX];
     uint64_t room, len;
     uint32_t fsflags;
     char *data;

@@ -72,7 +72,7 @@ int fs_abspath(const char *path, char *out)
  * negative errno. */
 static int stage_paths(void *data, uint64_t room, const char *a, const char *b, uint64_t *len)
 {
-    static char abs[2][FS_PATH_MAX];
+    char abs[2][FS_PATH_MAX];
     const char *p[2] = {a, b};
     uint64_t at = 0;
 
@@ -200,7 +200,7 @@ int symlink(const char *target, const char *link_path)
     char *data;
     size_t t;
     long r;
-    static char abs[FS_PATH_MAX];
+    char abs[FS_PATH_MAX];
 
     if (target == NULL || link_path == NULL)
         return fail(EFAULT);
@@ -286,7 +286,7 @@ mode_t fs_umask(void)
 
 int chdir(const char *path)
 {
-    static char abs[FS_PATH_MAX];
+    char abs[FS_PATH_MAX];
     struct stat st;
     int err;
 

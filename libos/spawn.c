@@ -505,7 +505,7 @@ int posix_spawnp(pid_t *__restrict pid, const char *__restrict file,
                  const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *__restrict attr,
                  char *const argv[], char *const envp[])
 {
-    static char found[FS_PATH_MAX];
+    char found[FS_PATH_MAX];
 
     if (strchr(file, '/') != NULL)
         return posix_spawn(pid, file, fa, attr, argv, envp);

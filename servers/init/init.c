@@ -89,15 +89,20 @@ static void console_drain(void)
     tcdrain(STDOUT_FILENO);
 }
 
-/* Write back the file system, let the console drain, stop the machine:
- * QEMU exits with code. */
-static void power_off(int code)
+/* Before the machine stops or idles: what programs wrote is on the disk
+ * (the fs server writes back its cache and flushes blk; only init's main
+ * thread owns its fs connection), and the console has sent every byte. */
+static void shutdown_prepare(int sync_disk)
 {
-    /* What programs wrote is on the disk before the machine stops (the fs
-     * server writes back its cache and flushes blk). */
-    if (file_system_up)
+    if (sync_disk && file_system_up)
         sync();
     console_drain();
+}
+
+/* Stop the machine: QEMU exits with code. */
+static void power_off(int code)
+{
+    shutdown_prepare(1);
     syscall1(SYS_POWEROFF, code);
 }
 
@@ -106,7 +111,7 @@ static void power_off(int code)
  * poweroff program syncs before it asks. */
 static void power_off_requested(int code)
 {
-    console_drain();
+    shutdown_prepare(0);
     syscall1(SYS_POWEROFF, code);
 }
 
@@ -114,9 +119,7 @@ static void finish(int code)
 {
     if (poweroff_mode)
         power_off(code);
-    if (file_system_up)
-        sync();
-    console_drain();
+    shutdown_prepare(1);
     printf("init: done; the system idles (quit QEMU with Ctrl-A X)\n");
     fflush(stdout);
     for (;;)
