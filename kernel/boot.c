@@ -3,7 +3,7 @@
  * other program is loaded by user space (libos), so this is the kernel's only
  * ELF loader. */
 #include "boot.h"
-#include "cpio.h"
+#include "lib/cpio.h"
 #include "dma.h"
 #include "frame.h"
 #include "frames.h"
@@ -13,7 +13,7 @@
 #include "space.h"
 #include "thread.h"
 #include "vm.h"
-#include "../libos/elf.h"
+#include "lib/elf.h"
 #include <chime/errno.h>
 #include <chime/layout.h>
 

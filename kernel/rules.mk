@@ -1,14 +1,14 @@
 # The kernel: kernel/ (portable core) + platform/riscv/ (the one platform),
-# plus the pure readers it shares with user space (ELF parser from libos).
+# plus the pure readers it shares with user space (lib/: the ELF and cpio readers).
 
 KERNEL_ELF := $(BUILD)/kernel.elf
 KERNEL_MAP := $(BUILD)/kernel.map
 
-KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard platform/riscv/*.c) libos/elf.c
+KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard platform/riscv/*.c) lib/elf.c lib/cpio.c
 KERNEL_ASM  := $(wildcard platform/riscv/*.S)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_SRCS)) \
                $(patsubst %.S,$(BUILD)/k/%.o,$(KERNEL_ASM))
-K_CFLAGS    := $(T_CFLAGS) -Ikernel -Iplatform/riscv -ffreestanding -fno-builtin-printf
+K_CFLAGS    := $(T_CFLAGS) -I. -Ikernel -Iplatform/riscv -ffreestanding -fno-builtin-printf
 
 # The IPC fastpath runs with the user's gp still loaded (fastpath.c).
 $(BUILD)/k/kernel/fastpath.o: K_CFLAGS += -mno-relax
@@ -33,7 +33,5 @@ $(KERNEL_ELF): $(KERNEL_OBJS) platform/riscv/kernel.ld
 	    rm -f $@; exit 1; fi
 
 ALL_TARGETS    += $(KERNEL_ELF)
-FORMAT_SOURCES += $(wildcard kernel/*.c kernel/*.h platform/riscv/*.c platform/riscv/*.h)
-LINT_SOURCES   += $(wildcard kernel/*.c platform/riscv/*.c)
 
 -include $(KERNEL_OBJS:.o=.d)

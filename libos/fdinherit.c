@@ -163,8 +163,8 @@ int fd_inherit_build(long space, const posix_spawn_file_actions_t *fa,
     err = actions_apply(fa != NULL ? *fa : NULL, files, cloexec);
     for (int fd = 0; err == 0 && fd < LIBOS_FD_MAX; fd++) {
         struct libos_file *f = files[fd];
-        struct libos_fd_record rec = {.fd = fd, .same = -1, .flags = f ? f->flags : 0,
-                                      .handle = -1};
+        struct libos_fd_record rec = {
+            .fd = fd, .same = -1, .flags = f ? f->flags : 0, .handle = -1};
         int extra = 0;
 
         if (f == NULL || cloexec[fd] || f->ops->inherit == NULL)

@@ -12,7 +12,7 @@
  * granted into space). 0 with *recs (malloc'd, for the caller to free) and
  * *nrecs, or an errno value (a file action or a grant failed). */
 int fd_inherit_build(long space, const posix_spawn_file_actions_t *fa,
-                      struct libos_fd_record **recs, uint32_t *nrecs);
+                     struct libos_fd_record **recs, uint32_t *nrecs);
 
 /* In a child, before constructors: make the table what the records say. */
 void fd_inherit_start(const struct libos_fd_record *rec, uint32_t n);

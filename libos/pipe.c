@@ -270,8 +270,8 @@ static ssize_t pipe_write(struct libos_file *f, const void *buf, size_t n)
         if (__atomic_load_n(&h->read_closed, __ATOMIC_ACQUIRE))
             return done > 0 ? (ssize_t)done : broken_pipe();
         lock_take(&h->write_lock);
-        uint64_t head = h->head, room = CHIME_PIPE_DATA - (head - __atomic_load_n(&h->tail,
-                                                                                   __ATOMIC_ACQUIRE));
+        uint64_t head = h->head,
+                 room = CHIME_PIPE_DATA - (head - __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE));
         size_t want = n - done;
 
         if ((n <= PIPE_BUF && room >= n) || (n > PIPE_BUF && room > 0)) {
@@ -305,8 +305,8 @@ static int pipe_fstat(struct libos_file *f, struct stat *st)
 {
     struct pipe_end_state *p = f->priv;
 
-    *st = (struct stat){.st_mode = S_IFIFO | 0600, .st_blksize = PIPE_BUF,
-                        .st_size = (off_t)used(p->hdr)};
+    *st = (struct stat){
+        .st_mode = S_IFIFO | 0600, .st_blksize = PIPE_BUF, .st_size = (off_t)used(p->hdr)};
     return 0;
 }
 

@@ -125,8 +125,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
         if (ev || (ex && FD_ISSET(fd, ex)))
             p[n++] = (struct pollfd){fd, ev, 0};
     }
-    ready = poll(p, (nfds_t)n,
-                 tv ? (int)(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000) : -1);
+    ready = poll(p, (nfds_t)n, tv ? (int)(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000) : -1);
     if (ready < 0)
         return -1;
     for (int i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 # libos: the user runtime every program links (build/libos/libos.a).
 #
-# Every libos/*.c and libos/*.S is part of it (other engineers add files
-# here: uintr, rings, IPC), plus kernel/cpio.c, shared with the kernel.
+# Every libos/*.c and libos/*.S is part of it, plus the readers in lib/
+# (cpio, ELF) that the kernel builds too.
 # USER_CFLAGS and USER_LDFLAGS are what programs build and link with; see
 # mk/programs.mk.
 
@@ -24,7 +24,7 @@ LIBOS_C_SRCS := $(wildcard $(LIBOS_DIR)/*.c)
 LIBOS_S_SRCS := $(wildcard $(LIBOS_DIR)/*.S)
 LIBOS_OBJS := $(patsubst $(LIBOS_DIR)/%.c,$(BUILD)/libos/%.o,$(LIBOS_C_SRCS)) \
               $(patsubst $(LIBOS_DIR)/%.S,$(BUILD)/libos/%.S.o,$(LIBOS_S_SRCS)) \
-              $(BUILD)/libos/kernel-cpio.o
+              $(BUILD)/libos/lib-cpio.o $(BUILD)/libos/lib-elf.o
 
 $(BUILD)/libos/%.o: $(LIBOS_DIR)/%.c
 	@mkdir -p $(@D)
@@ -34,7 +34,7 @@ $(BUILD)/libos/%.S.o: $(LIBOS_DIR)/%.S
 	@mkdir -p $(@D)
 	$(CC_T) $(USER_ASFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/libos/kernel-cpio.o: kernel/cpio.c
+$(BUILD)/libos/lib-%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC_T) $(USER_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
@@ -45,9 +45,3 @@ $(LIBOS_LIB): $(LIBOS_OBJS)
 -include $(LIBOS_OBJS:.o=.d)
 
 ALL_TARGETS += $(LIBOS_LIB)
-LIBOS_MY_SRCS := archive.c errno.c heap.c lock.c posix.c pthread_sync.c spawn.c start.c stdio.c \
-                 thread.c time.c libos.h lock.h private.h spawn.h thread.h \
-                 fs_client.c fs_client.h fs_file.c fs_path.c fs_stat.h dirent.c
-FORMAT_SOURCES += $(addprefix $(LIBOS_DIR)/,$(LIBOS_MY_SRCS)) $(wildcard $(LIBOS_DIR)/include/*.h \
-                  $(LIBOS_DIR)/include/sys/*.h)
-LINT_SOURCES += $(addprefix $(LIBOS_DIR)/,$(filter %.c,$(LIBOS_MY_SRCS)))

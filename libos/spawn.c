@@ -9,7 +9,7 @@
  * descriptors it inherits follow the block (fdinherit.c), and the
  * first thread starts at the ELF entry with sp = a0 = the startup block. */
 #include "spawn.h"
-#include "elf.h"
+#include "lib/elf.h"
 #include "fdinherit.h"
 #include "libos.h"
 #include "lock.h"
@@ -24,7 +24,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "../kernel/cpio.h"
+#include "lib/cpio.h"
 
 /* A handle to grant to the child before it starts (chime_spawnattr_grant). */
 struct spawn_grant {

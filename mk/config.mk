@@ -19,7 +19,7 @@ T_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffunction-sections -fdata-s
             --specs=picolibc.specs -Iinclude
 
 # Host C: unit tests, host tools.
-H_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude
+H_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -Iinclude
 CMOCKA_LIBS := -lcmocka
 
 # QEMU machine, as DESIGN §2 describes.

@@ -18,7 +18,7 @@ USERLAND_PROGRAMS := sh cat echo ls cp mv rm mkdir rmdir ln touch stat wc head t
                      sort uniq tee cut du sleep true false env date kill sync
 $(foreach p,$(USERLAND_PROGRAMS),$(eval PROG_EXTRA_OBJS_$(p) := $(BUILD)/user-obj/lib/userland/ulib.o))
 
-PROGRAM_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c servers/*/*.c))))
+PROGRAM_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c servers/*/*.c tests/guest/*/*.c))))
 PROGRAMS := $(notdir $(PROGRAM_DIRS))
 PROGRAM_ELFS := $(PROGRAMS:%=$(BUILD)/user/%.elf)
 BOOT_ARCHIVE := $(BUILD)/boot.cpio
@@ -60,6 +60,3 @@ $(BOOT_ARCHIVE): $(PROGRAMS:%=$(BUILD)/archive/%) mk/programs.mk
 -include $(PROGRAM_OBJS:.o=.d)
 
 ALL_TARGETS += $(PROGRAM_ELFS) $(BOOT_ARCHIVE)
-MY_PROGRAM_DIRS := apps/hello apps/fstest servers/init $(wildcard apps/systest*)
-FORMAT_SOURCES += $(wildcard $(addsuffix /*.c,$(MY_PROGRAM_DIRS)) $(addsuffix /*.h,$(MY_PROGRAM_DIRS)))
-LINT_SOURCES += $(wildcard $(addsuffix /*.c,$(MY_PROGRAM_DIRS)))

@@ -3,7 +3,7 @@
 #ifndef CHIME_ERRNO_H
 #define CHIME_ERRNO_H
 
-#define CHIME_OK         0
+#define CHIME_OK        0
 #define CHIME_EINVAL    -1  /* malformed argument (bad flag, size, alignment) */
 #define CHIME_EFAULT    -2  /* a pointer argument is not valid user memory */
 #define CHIME_ENOMEM    -3  /* out of frames or table slots */
@@ -34,6 +34,6 @@
 #define CHIME_EMFILE       -27 /* the caller has the most open files it may */
 #define CHIME_EXDEV        -28 /* a link or rename between two file systems */
 #define CHIME_EBADF        -29 /* no open file by that handle, or not open for it */
-#define CHIME_ERRNO_MAX     29
+#define CHIME_ERRNO_MAX    29
 
 #endif

@@ -24,15 +24,15 @@
 
 #include <stdint.h>
 
-#define CHIME_IPC_NAME_MAX 32
-#define CHIME_IPC_BUF_MIN (16u * 1024)
-#define CHIME_IPC_BUF_MAX (1024u * 1024)
+#define CHIME_IPC_NAME_MAX    32
+#define CHIME_IPC_BUF_MIN     (16u * 1024)
+#define CHIME_IPC_BUF_MAX     (1024u * 1024)
 #define CHIME_IPC_BUF_DEFAULT CHIME_IPC_BUF_MIN
-#define IPC_RING_SLOTS 64u
-#define IPC_REQ_OFFSET 4096u
-#define IPC_CPL_OFFSET 8192u
-#define IPC_DATA_OFFSET 12288u
-#define IPC_MAGIC 0x43504943u /* "CIPC" */
+#define IPC_RING_SLOTS        64u
+#define IPC_REQ_OFFSET        4096u
+#define IPC_CPL_OFFSET        8192u
+#define IPC_DATA_OFFSET       12288u
+#define IPC_MAGIC             0x43504943u /* "CIPC" */
 
 /* One ring descriptor: a request (client -> server) or a completion
  * (server -> client). Exactly one cache line. Meanings of handle, offset,
@@ -53,7 +53,7 @@ struct ipc_slot {
 _Static_assert(sizeof(struct ipc_slot) == 64, "ring slots are 64 bytes");
 
 #define IPC_OP_NULL 0
-#define IPC_F_LENT 1u   /* data is a server va inside a lend, not a data offset */
+#define IPC_F_LENT  1u /* data is a server va inside a lend, not a data offset */
 
 /* A 32-bit word alone on its cache line, so producer and consumer indices
  * never share a line. */
@@ -65,15 +65,15 @@ _Static_assert(sizeof(struct ipc_index) == 64, "index is one cache line");
 
 /* The buffer header at offset 0. */
 struct ipc_header {
-    uint32_t magic;             /* IPC_MAGIC */
-    uint32_t slots;             /* IPC_RING_SLOTS */
-    uint32_t size;              /* whole buffer, bytes */
-    uint32_t data_offset;       /* IPC_DATA_OFFSET */
+    uint32_t magic;       /* IPC_MAGIC */
+    uint32_t slots;       /* IPC_RING_SLOTS */
+    uint32_t size;        /* whole buffer, bytes */
+    uint32_t data_offset; /* IPC_DATA_OFFSET */
     uint32_t pad[12];
-    struct ipc_index req_tail;  /* written by the client (producer) */
-    struct ipc_index req_head;  /* written by the server (consumer) */
-    struct ipc_index cpl_tail;  /* written by the server */
-    struct ipc_index cpl_head;  /* written by the client */
+    struct ipc_index req_tail;     /* written by the client (producer) */
+    struct ipc_index req_head;     /* written by the server (consumer) */
+    struct ipc_index cpl_tail;     /* written by the server */
+    struct ipc_index cpl_head;     /* written by the client */
     struct ipc_index server_awake; /* server: nonzero while it polls its rings;
                                       a client then need not notify */
     struct ipc_index client_awake; /* client: nonzero while it polls */
@@ -85,9 +85,9 @@ _Static_assert(sizeof(struct ipc_header) == 8 * 64, "ipc_header layout");
 
 /* SYS_IPC_CONNECT's result, written to the caller's out pointer. */
 struct ipc_conn_info {
-    uint64_t buffer;      /* buffer address in the client */
-    uint64_t size;        /* buffer size in bytes */
-    int32_t send_index;   /* client's sender index for the service vector */
+    uint64_t buffer;    /* buffer address in the client */
+    uint64_t size;      /* buffer size in bytes */
+    int32_t send_index; /* client's sender index for the service vector */
     int32_t reserved;
 };
 
@@ -122,12 +122,12 @@ _Static_assert(sizeof(struct ipc_ctl_page) <= 4096, "control page is one page");
 
 /* What SYS_IPC_CONN_STATE writes for a live connection (server side). */
 struct ipc_conn_state {
-    uint64_t buffer;      /* buffer address in the server */
-    uint64_t size;        /* buffer size */
-    int32_t reply_index;  /* server's sender index to notify this client */
-    uint32_t client;      /* kernel id of the client process (for logs) */
-    uint64_t lend_table;  /* va of this connection's lend table (read-only) */
-    uint64_t lend_base;   /* the connection's lend window in the server */
+    uint64_t buffer;     /* buffer address in the server */
+    uint64_t size;       /* buffer size */
+    int32_t reply_index; /* server's sender index to notify this client */
+    uint32_t client;     /* kernel id of the client process (for logs) */
+    uint64_t lend_table; /* va of this connection's lend table (read-only) */
+    uint64_t lend_base;  /* the connection's lend window in the server */
     uint64_t lend_size;
 };
 _Static_assert(sizeof(struct ipc_conn_state) == 48, "ipc_conn_state layout");
@@ -142,17 +142,17 @@ _Static_assert(sizeof(struct ipc_conn_state) == 48, "ipc_conn_state layout");
 
 /* ---- lends ----------------------------------------------------------- */
 
-#define IPC_LEND_SLOTS 16               /* concurrent lends per connection */
+#define IPC_LEND_SLOTS     16           /* concurrent lends per connection */
 #define IPC_LEND_SLOT_SIZE (4ull << 20) /* window per lend: at most 4 MiB */
 
 /* One entry of a connection's lend table: a read-only page the kernel keeps
  * in the server's space so the server can check, without a syscall, that an
  * address a client names was lent on this connection. */
 struct ipc_lend_entry {
-    uint64_t va;    /* server address of the first lent byte; 0 = free slot */
-    uint64_t len;   /* bytes lent */
-    uint32_t prot;  /* CHIME_PROT_* the client granted */
-    uint32_t gen;   /* bumped at every lend/unlend of this slot */
+    uint64_t va;   /* server address of the first lent byte; 0 = free slot */
+    uint64_t len;  /* bytes lent */
+    uint32_t prot; /* CHIME_PROT_* the client granted */
+    uint32_t gen;  /* bumped at every lend/unlend of this slot */
 };
 _Static_assert(sizeof(struct ipc_lend_entry) == 24, "lend entry layout");
 

@@ -36,10 +36,10 @@ struct chime_hart_info {
 /* The info page, mapped read-only at CHIME_INFO_VA in every process.
  * The kernel updates it; user space only reads. */
 struct chime_info {
-    uint32_t magic;          /* CHIME_INFO_MAGIC */
-    uint32_t nharts;         /* harts online */
-    uint64_t timebase_hz;    /* frequency of the `time` CSR (rdtime) */
-    uint64_t boot_time;      /* rdtime at kernel entry */
+    uint32_t magic;       /* CHIME_INFO_MAGIC */
+    uint32_t nharts;      /* harts online */
+    uint64_t timebase_hz; /* frequency of the `time` CSR (rdtime) */
+    uint64_t boot_time;   /* rdtime at kernel entry */
     struct chime_hart_info hart[CHIME_MAX_HARTS];
 };
 #define CHIME_INFO_MAGIC 0x4f464e49u /* "INFO" */
@@ -58,31 +58,31 @@ enum chime_boot_handle {
 
 /* One device given to init (see struct chime_boot_info). */
 struct chime_boot_device {
-    char compatible[32];      /* first DTB "compatible" string, truncated */
-    uint64_t mmio_base;       /* physical address of its registers */
+    char compatible[32]; /* first DTB "compatible" string, truncated */
+    uint64_t mmio_base;  /* physical address of its registers */
     uint64_t mmio_size;
-    int32_t mmio_handle;      /* frames handle in init's table */
-    int32_t irq_handle;       /* IRQ handle, -1 when the device has none */
-    uint32_t irq;             /* PLIC source number, 0 when none */
+    int32_t mmio_handle; /* frames handle in init's table */
+    int32_t irq_handle;  /* IRQ handle, -1 when the device has none */
+    uint32_t irq;        /* PLIC source number, 0 when none */
     uint32_t reserved;
 };
 
 /* What init finds at CHIME_BOOTINFO_VA (read-only), written by the kernel. */
 struct chime_boot_info {
-    uint32_t magic;           /* CHIME_BOOTINFO_MAGIC */
+    uint32_t magic; /* CHIME_BOOTINFO_MAGIC */
     uint32_t ndevices;
-    uint64_t archive_size;    /* bytes in the boot archive */
-    char cmdline[256];        /* /chosen/bootargs, NUL-terminated */
+    uint64_t archive_size; /* bytes in the boot archive */
+    char cmdline[256];     /* /chosen/bootargs, NUL-terminated */
     struct chime_boot_device device[16];
 };
 #define CHIME_BOOTINFO_MAGIC 0x544f4f42u /* "BOOT" */
-#define CHIME_BOOTINFO_VA (CHIME_INFO_VA - 0x2000ull)
+#define CHIME_BOOTINFO_VA    (CHIME_INFO_VA - 0x2000ull)
 
 /* Exit status of a process the kernel ended: after a fault, or killed by
  * SYS_SPACE_KILL without a status of its own. Both fit in 8 bits, as the
  * status reaches QEMU's exit code through the test finisher (shell
  * convention: 128 + SIGSEGV, 128 + SIGKILL). */
-#define CHIME_STATUS_FAULT 139
+#define CHIME_STATUS_FAULT  139
 #define CHIME_STATUS_KILLED 137
 /* SYS_EXIT and SYS_SPACE_KILL keep only these bits of the status they are
  * given: every exit status is 0..255, never a negative error code. */

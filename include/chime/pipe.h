@@ -37,8 +37,8 @@
 #define CHIME_PIPE_DATA    16384u /* ring bytes (a power of two) */
 #define CHIME_PIPE_HDR     4096u  /* the header page; data follows it */
 #define CHIME_PIPE_AREA    (CHIME_PIPE_HDR + CHIME_PIPE_DATA)
-#define CHIME_PIPE_WATCHES 16     /* vectors per side */
-#define CHIME_PIPE_MAPS    32     /* processes that may map one pipe at once */
+#define CHIME_PIPE_WATCHES 16 /* vectors per side */
+#define CHIME_PIPE_MAPS    32 /* processes that may map one pipe at once */
 
 struct chime_pipe_header {
     volatile uint64_t head;            /* bytes ever written (writers) */

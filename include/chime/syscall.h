@@ -13,6 +13,8 @@
 
 #define CHIME_FOREVER (~0ull)
 
+/* The table is aligned by hand: its comments continue under each entry. */
+/* clang-format off */
 enum chime_sysno {
     /* ---- misc -------------------------------------------------------- */
     SYS_NULL = 0,            /* () -> 0: the cheapest round trip (benchmarks) */
@@ -148,6 +150,7 @@ enum chime_sysno {
 
     SYS_COUNT = 90
 };
+/* clang-format on */
 
 /* The most one mapping call covers: the kernel does a call's work under
  * its one lock, so each is bounded. MAP_ANON zeroes at most
@@ -165,7 +168,7 @@ enum chime_sysno {
  * whichever is lower, until its creator sets another (at most its own,
  * SYS_SPACE_PRIO_CEILING). So a process can only starve threads of
  * priorities its parent let it reach. */
-#define CHIME_PRIO_MAX 31
+#define CHIME_PRIO_MAX     31
 #define CHIME_PRIO_DEFAULT 10
 
 #endif

@@ -23,12 +23,12 @@ typedef int32_t chime_handle_t;
  * memory and get DMA memory (SYS_DMA_*). No IOMMU: a holder's device can
  * reach all RAM, so this is the trust boundary; only SYS_DMA_GRANT confers
  * it, dup and grant drop it. */
-#define CHIME_R_DMA    (1u << 6)
+#define CHIME_R_DMA (1u << 6)
 
 /* Kinds of kernel object a handle can name (returned by handle_info). */
 enum chime_object_type {
     CHIME_OBJ_NONE = 0,
-    CHIME_OBJ_SPACE = 1,   /* an address space with its process state */
+    CHIME_OBJ_SPACE = 1, /* an address space with its process state */
     CHIME_OBJ_THREAD = 2,
     CHIME_OBJ_FRAMES = 3,  /* a physical range: RAM, MMIO region or boot archive */
     CHIME_OBJ_VECTOR = 4,  /* a uintr vector of a receiver thread */

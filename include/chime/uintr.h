@@ -25,23 +25,23 @@
 
 #include <stdint.h>
 
-#define CHIME_UINTR_VECTORS 64
+#define CHIME_UINTR_VECTORS     64
 #define CHIME_UINTR_MAX_SENDERS 2048 /* sender-table entries per process */
-#define CHIME_UINTR_STACK_GAP 128
+#define CHIME_UINTR_STACK_GAP   128
 
 /* The per-thread receiver state page (one page, mapped read-write in the
  * receiver's space at the address SYS_UINTR_REGISTER_HANDLER returns). */
 struct uintr_state {
-    volatile uint64_t pending;  /* kernel: atomic OR; receiver: atomic swap */
-    volatile uint32_t enabled;  /* 1: deliver to the handler; 0: masked */
-    volatile uint32_t blocked;  /* kernel: 1 while the thread is in uintr_wait */
-    uint64_t entry;             /* registered entry point (read-only copy) */
-    uint64_t delivered;         /* kernel: number of handler entries (stats) */
+    volatile uint64_t pending; /* kernel: atomic OR; receiver: atomic swap */
+    volatile uint32_t enabled; /* 1: deliver to the handler; 0: masked */
+    volatile uint32_t blocked; /* kernel: 1 while the thread is in uintr_wait */
+    uint64_t entry;            /* registered entry point (read-only copy) */
+    uint64_t delivered;        /* kernel: number of handler entries (stats) */
     uint64_t reserved[4];
 };
 _Static_assert(sizeof(struct uintr_state) == 64, "uintr_state is one cache line");
 
 /* Flags for SYS_UINTR_REGISTER_HANDLER. */
-#define UINTR_HANDLER_NONE 0u      /* no handler: receive only through uintr_wait */
+#define UINTR_HANDLER_NONE 0u /* no handler: receive only through uintr_wait */
 
 #endif

@@ -28,9 +28,3 @@ FSGEN_GUEST_OBJ := $(BUILD)/user-obj/tests/fsgen/fsgen.o
 
 ALL_TARGETS += $(FS_TEST_BINS) $(FSGEN_GUEST_OBJ)
 TEST_SUITES += $(FS_TEST_BINS)
-FS_MY_SRCS := $(wildcard $(FS_DIR)/*.c $(FS_DIR)/*.h) libos/ipc_payload.c \
-              include/chime/proto/fs.h tests/unit/test_fs_server.c tests/unit/test_fs_model.c \
-              tests/unit/fs_test_client.c tests/unit/fs_test_client.h tests/fsgen/fsgen.c \
-              tests/fsgen/fsgen.h
-FORMAT_SOURCES += $(FS_MY_SRCS)
-LINT_SOURCES += $(filter %.c,$(FS_MY_SRCS))

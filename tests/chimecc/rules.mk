@@ -4,5 +4,3 @@
 
 CHIMECC_TEST_DIR := tests/chimecc/wordfreq
 TEST_SUITES += 'sh tests/chimecc/chimecc-test.sh'
-FORMAT_SOURCES += $(wildcard $(CHIMECC_TEST_DIR)/*.c $(CHIMECC_TEST_DIR)/*.h)
-LINT_SOURCES += $(wildcard $(CHIMECC_TEST_DIR)/*.c)

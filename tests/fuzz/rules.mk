@@ -29,7 +29,5 @@ fuzz: $(FUZZ_BIN)
 
 ALL_TARGETS += $(FUZZ_BIN) $(FUZZ_REPLAY)
 TEST_SUITES += tests/fuzz/corpus.sh "tests/fuzz/smoke.sh 20"
-FORMAT_SOURCES += $(FUZZ_SRCS) $(FUZZ_HDRS)
-LINT_SOURCES += $(FUZZ_SRCS)
 
 .PHONY: fuzz

@@ -7,5 +7,3 @@ posix-header-cmd:
 TEST_SUITES += "sh tests/posix/headers.sh"
 .PHONY: posix-header-cmd
 
-FORMAT_SOURCES += tests/posix/posix2008.c $(wildcard apps/pthreadtest/*.c)
-LINT_SOURCES += $(wildcard apps/pthreadtest/*.c)

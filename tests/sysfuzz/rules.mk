@@ -1,4 +1,4 @@
-# The guest syscall fuzzer (apps/sysfuzz, docs/sysfuzz.md) run long:
+# The guest syscall fuzzer (tests/guest/sysfuzz, docs/sysfuzz.md) run long:
 #
 #   make fuzz-guest [FUZZ_CALLS=1000000] [FUZZ_SEED=0x...] [FUZZ_AVOID=a,b|all]
 #                   [FUZZ_ARGS="per=N procs=N from=R trace stats"] [SMP=n]
@@ -29,7 +29,5 @@ fuzz-guest: $(KERNEL_ELF) $(BOOT_ARCHIVE)
 		{ echo "fuzz-guest: FAILED, log in $(FUZZ_GUEST_LOG)"; exit 1; }
 	@echo "fuzz-guest: passed, log in $(FUZZ_GUEST_LOG)"
 
-FORMAT_SOURCES += $(wildcard apps/sysfuzz/*.c apps/sysfuzz/*.h)
-LINT_SOURCES += $(wildcard apps/sysfuzz/*.c)
 
 .PHONY: fuzz-guest

@@ -1,6 +1,6 @@
 /* blkcheck IMAGE LOG: after a blktest boot, compare the disk image byte for
  * byte with what the guest said it wrote ("blk-wrote SEED SECTOR COUNT"
- * lines of the console log, apps/blktest/pattern.h): announced sectors hold
+ * lines of the console log, tests/guest/blktest/pattern.h): announced sectors hold
  * the pattern, every other byte is still zero. Prints TAP lines; exit 1 on
  * any difference. */
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../apps/blktest/pattern.h"
+#include "../guest/blktest/pattern.h"
 
 int main(int argc, char **argv)
 {
@@ -35,6 +35,8 @@ int main(int argc, char **argv)
     have = malloc((size_t)size);
     if (!want || !have || fread(have, 1, (size_t)size, img) != (size_t)size) {
         printf("not ok - blkcheck: cannot read %s\n", argv[1]);
+        fclose(img);
+        fclose(log);
         return 1;
     }
     while (fgets(line, sizeof(line), log)) {

@@ -17,8 +17,7 @@ system-test-qemu-cmd:
 # The host side of the blk cases: compares a disk image with what blktest
 # announced (a case's CHECK hook, see README.md).
 BLKCHECK := $(BUILD)/host/blkcheck
-$(BLKCHECK): tests/system/blkcheck.c apps/blktest/pattern.h
+$(BLKCHECK): tests/system/blkcheck.c tests/guest/blktest/pattern.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(H_CFLAGS) -o $@ $<
 ALL_TARGETS += $(BLKCHECK)
-FORMAT_SOURCES += tests/system/blkcheck.c

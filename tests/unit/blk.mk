@@ -3,5 +3,3 @@
 UNIT_TESTS += test_virtq test_blkreq
 test_virtq_SRCS := tests/unit/test_virtq.c servers/blk/virtq.c
 test_blkreq_SRCS := tests/unit/test_blkreq.c servers/blk/blkreq.c
-FORMAT_SOURCES += tests/unit/test_virtq.c tests/unit/test_blkreq.c
-LINT_SOURCES += tests/unit/test_virtq.c tests/unit/test_blkreq.c

@@ -12,9 +12,7 @@ $(BUILD)/host/unit/tests/unit/test_console_%.o $(BUILD)/host/unit/servers/consol
 
 CONSOLE_C := $(wildcard servers/console/*.c) tests/unit/test_console_ldisc.c \
              tests/unit/test_console_outq.c libos/fd.c libos/console.c libos/devfile.c \
-             libos/signal.c libos/termios.c libos/memcpy.c $(wildcard apps/ttytest/*.c)
+             libos/signal.c libos/termios.c libos/memcpy.c $(wildcard tests/guest/ttytest/*.c)
 CONSOLE_H := $(wildcard servers/console/*.h) include/chime/proto/console.h libos/fd.h libos/sig.h \
              libos/include/sys/termios.h libos/include/sys/ioctl.h
 
-FORMAT_SOURCES += $(CONSOLE_C) $(CONSOLE_H)
-LINT_SOURCES += $(CONSOLE_C)

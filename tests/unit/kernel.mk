@@ -13,7 +13,3 @@ $(BUILD)/host/unit/tests/unit/test_frame.o $(BUILD)/host/unit/tests/unit/test_vm
 $(BUILD)/host/unit/tests/unit/test_handle.o \
 $(BUILD)/host/unit/tests/unit/sim_phys.o: H_CFLAGS += $(KERNEL_HOST_FLAGS)
 
-FORMAT_SOURCES += tests/unit/test_frame.c tests/unit/test_vm.c tests/unit/test_handle.c \
-                  tests/unit/sim_phys.c tests/unit/sim_phys.h
-LINT_SOURCES   += tests/unit/test_frame.c tests/unit/test_vm.c tests/unit/test_handle.c \
-                  tests/unit/sim_phys.c

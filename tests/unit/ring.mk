@@ -10,10 +10,8 @@ test_ring_SRCS := tests/unit/test_ring.c libos/ring.c
 test_uintr_sm_SRCS := tests/unit/test_uintr_sm.c libos/uintr_sm.c
 
 IPC_USER_C := libos/uintr.c libos/uintr_sm.c libos/ring.c libos/ipc_client.c libos/ipc_server.c \
-              $(wildcard servers/echod/*.c apps/echo_client/*.c apps/bench/*.c apps/ipctest*/*.c) \
+              $(wildcard servers/echod/*.c apps/echo_client/*.c apps/bench/*.c tests/guest/ipctest*/*.c) \
               tests/unit/test_ring.c tests/unit/test_uintr_sm.c
 IPC_USER_H := libos/uintr.h libos/ring.h libos/ipc.h include/chime/proto/echo.h \
-              $(wildcard apps/bench/*.h apps/ipctest*/*.h)
+              $(wildcard apps/bench/*.h tests/guest/ipctest*/*.h)
 
-FORMAT_SOURCES += $(IPC_USER_C) $(IPC_USER_H)
-LINT_SOURCES += $(IPC_USER_C)

@@ -26,14 +26,10 @@ test_fdt_SRCS := tests/unit/test_fdt.c platform/riscv/fdt.c
 test_fdt_DATA := $(UNIT_BIN)/virt-smp1.dtb $(UNIT_BIN)/virt-smp4.dtb
 test_fdt_ARGS := $(test_fdt_DATA)
 
-test_cpio_SRCS := tests/unit/test_cpio.c kernel/cpio.c
+test_cpio_SRCS := tests/unit/test_cpio.c lib/cpio.c
 
-test_elf_SRCS := tests/unit/test_elf.c libos/elf.c
+test_elf_SRCS := tests/unit/test_elf.c lib/elf.c
 
-UNIT_MINE := tests/unit/test_fdt.c tests/unit/test_cpio.c tests/unit/test_elf.c
-FORMAT_SOURCES += $(UNIT_MINE) platform/riscv/fdt.c kernel/cpio.c kernel/cpio.h libos/elf.c \
-                  libos/elf.h
-LINT_SOURCES += $(UNIT_MINE) platform/riscv/fdt.c kernel/cpio.c libos/elf.c
 
 # DTBs that QEMU itself writes (dumpdtb), with a virtio disk, an initrd and
 # bootargs, so /chosen and the virtio slots look as they do at boot.

@@ -1,4 +1,4 @@
-/* Tests for kernel/cpio.c on archives that GNU cpio writes at test time
+/* Tests for lib/cpio.c on archives that GNU cpio writes at test time
  * (`cpio -o -H newc`), and on malformed copies of them. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../kernel/cpio.h"
+#include "lib/cpio.h"
 
 struct archive {
     uint8_t *b;

@@ -1,4 +1,4 @@
-/* Tests for libos/elf.c: a static RISC-V executable built at test time with
+/* Tests for lib/elf.c: a static RISC-V executable built at test time with
  * riscv64-unknown-elf-gcc, then malformed copies patched in memory. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include <chime/layout.h>
 #include <chime/types.h>
 
-#include "../../libos/elf.h"
+#include "lib/elf.h"
 
 /* _start at 0x10000 (-Ttext); the linker puts the ELF headers in the text
  * segment, one page lower, at 0xf000. x lands in .sdata, y in .sbss. */

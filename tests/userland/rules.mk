@@ -18,7 +18,3 @@ $(USERLAND_PROGRAMS:%=$(UL_BIN)/%): $(UL_BIN)/%: $$(wildcard apps/$$*/*.c apps/$
 ALL_TARGETS += $(USERLAND_PROGRAMS:%=$(UL_BIN)/%)
 TEST_SUITES += 'sh tests/userland/userland.sh $(UL_BIN)'
 
-UL_SOURCES := $(wildcard $(USERLAND_PROGRAMS:%=apps/%/*.c) $(USERLAND_PROGRAMS:%=apps/%/*.h)) \
-              $(UL_LIB)
-FORMAT_SOURCES += $(UL_SOURCES)
-LINT_SOURCES += $(filter %.c,$(UL_SOURCES))

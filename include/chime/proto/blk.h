@@ -1,5 +1,5 @@
 /* The block protocol, served by servers/blk (the virtio-blk driver) and used
- * by the fs server and apps/blktest. Shaped like proto/echo.h: fields a
+ * by the fs server and tests/guest/blktest. Shaped like proto/echo.h: fields a
  * request does not list are ignored; fields a completion does not list are
  * zero, except tag, which every completion copies from its request.
  *
@@ -42,14 +42,17 @@
 #define BLK_SERVICE "blk"
 
 /* Request flags (struct ipc_slot.flags), beside IPC_F_LENT (bit 0). */
-#define BLK_F_FUA      (1u << 1) /* WRITE: complete only once the data is
+#define BLK_F_FUA                                                                                  \
+    (1u << 1) /* WRITE: complete only once the data is
                                     durable (as if FLUSH followed it) */
-#define BLK_F_PREFLUSH (1u << 2) /* WRITE: first make every write completed
+#define BLK_F_PREFLUSH                                                                             \
+    (1u << 2) /* WRITE: first make every write completed
                                     before this one was submitted durable */
 
 /* INFO completion arg bits. */
-#define BLK_INFO_RO    (1u << 0) /* the disk is read-only: WRITE fails */
-#define BLK_INFO_FLUSH (1u << 1) /* the device has a volatile write cache:
+#define BLK_INFO_RO (1u << 0) /* the disk is read-only: WRITE fails */
+#define BLK_INFO_FLUSH                                                                             \
+    (1u << 1) /* the device has a volatile write cache:
                                     FLUSH (and FUA/PREFLUSH) reach the
                                     medium; clear: writes are durable on
                                     completion and FLUSH is a no-op */

@@ -65,9 +65,6 @@ bench-host: $(EXT2_BENCH)
 
 ALL_TARGETS += $(EXT2_H_LIB) $(EXT2_T_LIB) $(EXT2_TOOL) $(EXT2_TEST_BINS)
 TEST_SUITES += $(EXT2_TEST_BINS)
-FORMAT_SOURCES += $(EXT2_SRCS) $(EXT2_HDRS) $(EXT2_TOOL_SRCS) $(EXT2_DIR)/tool/filedev.h \
-                  $(EXT2_DIR)/tool/bench.c $(EXT2_TEST_SRCS) $(EXT2_TEST_HDRS)
-LINT_SOURCES += $(EXT2_SRCS) $(EXT2_TOOL_SRCS) $(EXT2_DIR)/tool/bench.c $(EXT2_TEST_SRCS)
 
 -include $(EXT2_H_OBJS:.o=.d) $(EXT2_T_OBJS:.o=.d) $(EXT2_TEST_BINS:=.d) $(EXT2_TEST_UTIL:.o=.d) \
          $(BUILD)/host/$(EXT2_DIR)/tool/chime-ext2.d $(EXT2_FILEDEV_OBJ:.o=.d)

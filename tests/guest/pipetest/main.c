@@ -433,7 +433,8 @@ static void test_poll(void)
     check(select(p[0] + 1, &rd, NULL, NULL, &tv) == 0, "select: an empty pipe times out");
     close(p[1]);
     pf = (struct pollfd){p[0], POLLIN, 0};
-    check(poll(&pf, 1, 1000) == 1 && (pf.revents & POLLHUP), "poll: POLLHUP after the writer closed");
+    check(poll(&pf, 1, 1000) == 1 && (pf.revents & POLLHUP),
+          "poll: POLLHUP after the writer closed");
     close(p[0]);
     pf = (struct pollfd){p[0], POLLIN, 0};
     check(poll(&pf, 1, 0) == 1 && pf.revents == POLLNVAL, "poll: a closed fd gives POLLNVAL");
@@ -463,7 +464,8 @@ static void test_bad(void)
     long before, weak;
 
     check(syscall1(SYS_PIPE_CREATE, 1) == CHIME_EINVAL, "bad: create with flags: EINVAL");
-    check(syscall1(SYS_PIPE_MAP, -7) == CHIME_EBADH && syscall1(SYS_PIPE_MAP, 1 << 20) == CHIME_EBADH,
+    check(syscall1(SYS_PIPE_MAP, -7) == CHIME_EBADH &&
+              syscall1(SYS_PIPE_MAP, 1 << 20) == CHIME_EBADH,
           "bad: map of a negative or huge handle: EBADH");
     check(syscall1(SYS_PIPE_MAP, 0) == CHIME_EBADH, "bad: map of a space handle: EBADH");
     check(syscall1(SYS_PIPE_UNMAP, r.a0) == CHIME_ENOENT, "bad: unmap with no mapping: ENOENT");
@@ -471,7 +473,8 @@ static void test_bad(void)
           "bad: watch with a pipe handle as the vector: EBADH");
     check(syscall1(SYS_PIPE_NOTIFY, 12345) == CHIME_EBADH, "bad: notify of a bad handle: EBADH");
     weak = syscall2(SYS_HANDLE_DUP, r.a0, CHIME_R_GRANT);
-    check(syscall1(SYS_PIPE_MAP, weak) == CHIME_EPERM && syscall1(SYS_PIPE_NOTIFY, weak) == CHIME_EPERM,
+    check(syscall1(SYS_PIPE_MAP, weak) == CHIME_EPERM &&
+              syscall1(SYS_PIPE_NOTIFY, weak) == CHIME_EPERM,
           "bad: a read end without READ cannot map or notify: EPERM");
     syscall1(SYS_HANDLE_CLOSE, weak);
     syscall1(SYS_HANDLE_CLOSE, r.a0);

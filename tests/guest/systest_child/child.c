@@ -30,7 +30,7 @@
 #include <libos/syscall.h>
 #include <libos/thread.h>
 
-/* What systest passes to "argv" (kept in step with apps/systest/process.c). */
+/* What systest passes to "argv" (kept in step with tests/guest/systest/process.c). */
 static const char *const expected_args[] = {"alpha", "two words", "", "x=1;y=2", "\t\"q\"\n"};
 
 static int check_args(int argc, char **argv)

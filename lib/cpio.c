@@ -1,5 +1,5 @@
 /* cpio newc reader: see cpio.h for the format and the contract. */
-#include "cpio.h"
+#include "lib/cpio.h"
 
 #include <string.h>
 

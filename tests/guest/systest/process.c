@@ -13,7 +13,7 @@
 #include <libos/spawn.h>
 #include <libos/syscall.h>
 
-#include "../../kernel/cpio.h"
+#include "lib/cpio.h"
 
 static void exit_status(void)
 {

@@ -1,7 +1,7 @@
 /* ELF64 executable parser: see elf.h. Field layouts from the System V gABI
  * (ELF-64 object file format) and the RISC-V psABI. Fields are read byte by
  * byte as little-endian, so the file needs no particular alignment. */
-#include "elf.h"
+#include "lib/elf.h"
 
 #include <chime/types.h>
 #include <stdbool.h>
