@@ -22,7 +22,7 @@ export CMOCKA_MESSAGE_OUTPUT := TAP
 # ---- this component's tests ---------------------------------------------
 UNIT_TESTS += test_fdt test_cpio test_elf
 
-test_fdt_SRCS := tests/unit/test_fdt.c platform/riscv/fdt.c
+test_fdt_SRCS := tests/unit/test_fdt.c platform/riscv/fdt.c platform/riscv/fdt_node.c
 test_fdt_DATA := $(UNIT_BIN)/virt-smp1.dtb $(UNIT_BIN)/virt-smp4.dtb
 test_fdt_ARGS := $(test_fdt_DATA)
 
