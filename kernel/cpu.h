@@ -52,6 +52,12 @@ static inline struct cpu *this_cpu(void)
     return cpu_tp;
 }
 
+/* The thread this hart runs: in a syscall, the caller. */
+static inline struct thread *current_thread(void)
+{
+    return cpu_tp->current;
+}
+
 /* Answer a pending TLB shootdown request (lock-free; see vm.c). */
 void tlb_poll(struct cpu *c);
 

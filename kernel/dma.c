@@ -22,7 +22,7 @@ void dma_give_root(struct space *s)
 /* The caller's own space, if h is a handle to it carrying CHIME_R_DMA. */
 static struct space *dma_self(int64_t h, int *err)
 {
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     if (h == CHIME_SELF) { /* the pseudo-handle carries CHIME_R_ALL only */
         *err = CHIME_EPERM;
         return NULL;
@@ -41,7 +41,7 @@ static struct space *dma_self(int64_t h, int *err)
 long sys_dma_grant(struct trapframe *tf)
 {
     int err;
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     if (!handle_lookup(&me->handles, (int64_t)tf->a0, CHIME_OBJ_SPACE, CHIME_R_DMA, &err))
         return err;
     struct space *s = space_from_handle((int64_t)tf->a1, CHIME_R_MANAGE, &err);

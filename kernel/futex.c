@@ -46,7 +46,7 @@ long sys_futex_wait(struct trapframe *tf)
         return CHIME_EAGAIN;
     if (timeout == 0)
         return CHIME_ETIMEDOUT;
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     cur->futex_va = va;
     sched_block(cur, B_FUTEX, sched_deadline(timeout));
     list_push_back(bucket_of(cur->space, va), &cur->link);
@@ -62,7 +62,7 @@ long sys_futex_wake(struct trapframe *tf)
         return r;
     if ((int64_t)n < 0)
         return CHIME_EINVAL;
-    struct space *s = this_cpu()->current->space;
+    struct space *s = current_thread()->space;
     struct list *b = bucket_of(s, va), *pos, *tmp;
     long woken = 0;
     list_for_each_safe(pos, tmp, b)

@@ -17,7 +17,7 @@
  * the caller still is that side (CHIME_EPIPE once it was disconnected). */
 struct conn *conn_from_handle(int64_t h, int side, int *err)
 {
-    struct space *s = this_cpu()->current->space;
+    struct space *s = current_thread()->space;
     struct kobj *o = handle_lookup(&s->handles, h, CHIME_OBJ_CONN, 0, err);
     if (!o)
         return NULL;
@@ -190,7 +190,7 @@ static struct conn *conn_new(struct service *svc, struct space *cl, uint64_t siz
  * connection that does not exist. */
 long sys_ipc_connect(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     struct space *cl = cur->space;
     char name[CHIME_IPC_NAME_MAX];
     long len = name_from_user(name, tf->a0, tf->a1);
@@ -264,7 +264,7 @@ long sys_ipc_connect(struct trapframe *tf)
 
 long sys_ipc_disconnect(struct trapframe *tf)
 {
-    struct space *s = this_cpu()->current->space;
+    struct space *s = current_thread()->space;
     int err;
     if (!handle_lookup(&s->handles, (int64_t)tf->a0, CHIME_OBJ_CONN, 0, &err))
         return err;

@@ -99,7 +99,7 @@ void services_unpublish(struct space *s)
 
 long sys_ipc_serve(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     struct space *s = cur->space;
     char name[CHIME_IPC_NAME_MAX];
     long len = name_from_user(name, tf->a0, tf->a1);

@@ -74,7 +74,7 @@ void irq_handle(struct cpu *c)
 
 static struct irq_line *line_from_handle(int64_t h, int *err)
 {
-    struct space *s = this_cpu()->current->space;
+    struct space *s = current_thread()->space;
     struct kobj *o = handle_lookup(&s->handles, h, CHIME_OBJ_IRQ, CHIME_R_MANAGE, err);
     return o ? container_of(o, struct irq_line, obj) : NULL;
 }
@@ -89,7 +89,7 @@ long sys_irq_bind(struct trapframe *tf)
         return CHIME_EINVAL;
     if (l->vec || lines[l->irq])
         return CHIME_EBUSY;
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     struct vector *v = uintr_vector_get(cur, (unsigned)tf->a1);
     if (!v)
         return CHIME_ENOMEM;

@@ -23,16 +23,32 @@ extern struct ticket_lock big_lock;
 
 void kernel_lock_wait(uint64_t ticket); /* lock.c: the contended path */
 
+/* Take the next ticket of l into *ticket: true when it is the one being
+ * served, so l is ours; false when the holder must be waited for. */
+static inline __attribute__((always_inline)) bool ticket_take(struct ticket_lock *l,
+                                                              uint64_t *ticket)
+{
+    *ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) == *ticket;
+}
+
+/* Hand l, held with ticket, to the next ticket. */
+static inline __attribute__((always_inline)) void ticket_release(struct ticket_lock *l,
+                                                                 uint64_t ticket)
+{
+    __atomic_store_n(&l->serving, ticket + 1, __ATOMIC_RELEASE);
+}
+
 static inline void kernel_lock(void)
 {
-    uint64_t ticket = __atomic_fetch_add(&big_lock.next, 1, __ATOMIC_ACQUIRE);
-    if (unlikely(__atomic_load_n(&big_lock.serving, __ATOMIC_ACQUIRE) != ticket))
+    uint64_t ticket;
+    if (unlikely(!ticket_take(&big_lock, &ticket)))
         kernel_lock_wait(ticket);
 }
 
 static inline void kernel_unlock(void)
 {
-    __atomic_store_n(&big_lock.serving, big_lock.serving + 1, __ATOMIC_RELEASE);
+    ticket_release(&big_lock, big_lock.serving);
 }
 
 #endif

@@ -129,7 +129,7 @@ void pipe_space_exit(struct space *s)
  * its side (READ for a read end, WRITE for a write end). */
 static struct pipe_end *end_lookup(int64_t h, int *err)
 {
-    struct handle_table *t = &this_cpu()->current->space->handles;
+    struct handle_table *t = &current_thread()->space->handles;
     struct kobj *o = handle_lookup(t, h, CHIME_OBJ_PIPE, 0, err);
     if (!o)
         return NULL;
@@ -152,7 +152,7 @@ static struct pipe_map *map_find(struct pipe *p, struct space *s)
 
 long sys_pipe_create(struct trapframe *tf)
 {
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     if (tf->a0 != 0)
         return CHIME_EINVAL;
     struct pipe *p = kalloc(sizeof(*p));
@@ -191,7 +191,7 @@ long sys_pipe_create(struct trapframe *tf)
 
 long sys_pipe_map(struct trapframe *tf)
 {
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     int err;
     struct pipe_end *e = end_lookup((int64_t)tf->a0, &err);
     if (!e)
@@ -219,7 +219,7 @@ long sys_pipe_map(struct trapframe *tf)
 
 long sys_pipe_unmap(struct trapframe *tf)
 {
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     int err;
     struct pipe_end *e = end_lookup((int64_t)tf->a0, &err);
     if (!e)
@@ -234,7 +234,7 @@ long sys_pipe_unmap(struct trapframe *tf)
 
 long sys_pipe_watch(struct trapframe *tf)
 {
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     int err;
     struct pipe_end *e = end_lookup((int64_t)tf->a0, &err);
     if (!e)

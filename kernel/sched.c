@@ -132,12 +132,17 @@ uint64_t sched_deadline(uint64_t ns)
     return ticks > ~0ull - now - 1 ? ~0ull - 1 : now + ticks;
 }
 
+void sched_timeout_arm(struct thread *t, uint64_t deadline)
+{
+    if (deadline)
+        timeout_add(t, deadline);
+}
+
 void sched_block(struct thread *t, int reason, uint64_t deadline)
 {
     t->state = T_BLOCKED;
     t->block = (uint8_t)reason;
-    if (deadline)
-        timeout_add(t, deadline);
+    sched_timeout_arm(t, deadline);
 }
 
 void sched_unlink(struct thread *t)
@@ -207,24 +212,6 @@ void sched_handle_interrupts(struct cpu *c)
 
 /* ---- switching ------------------------------------------------------------------ */
 
-static void switch_to(struct cpu *c, struct thread *t, bool new_slice)
-{
-    t->state = T_RUNNING;
-    t->hart = (int32_t)c->hartid;
-    c->current = t;
-    if (t->space != c->space)
-        space_switch(c, t->space);
-    if (new_slice)
-        c->slice_end = platform_time_now() + slice_ticks;
-    info_set_running(c->info, t->id, t->space->id);
-}
-
-void sched_switch_direct(struct cpu *c, struct thread *next)
-{
-    list_remove(&next->timeout_link);
-    switch_to(c, next, false);
-}
-
 /* Take a ready thread that may run on c from another hart: the first found,
  * highest priority first within each hart. */
 static struct thread *steal(struct cpu *c)
@@ -283,7 +270,8 @@ static struct thread *sched_pick(struct cpu *c)
         struct thread *next = best >= 0 ? rq_pop(c) : steal(c);
         if (next) {
             next->dispatches++;
-            switch_to(c, next, true);
+            sched_switch_direct(c, next, c->space, next->space, SPACE_SWITCH);
+            c->slice_end = platform_time_now() + slice_ticks;
             return next;
         }
         c->current = NULL;

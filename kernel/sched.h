@@ -18,6 +18,8 @@ uint64_t sched_deadline(uint64_t ns);
 /* Block the current thread (the caller then calls sched_return). deadline
  * is in ticks; 0 = no timeout. */
 void sched_block(struct thread *t, int reason, uint64_t deadline);
+/* End t's wait at tick deadline (0: never) unless something wakes it first. */
+void sched_timeout_arm(struct thread *t, uint64_t deadline);
 /* End t's block: its pending syscall returns `result`. */
 void sched_wake(struct thread *t, long result);
 /* Take t off whatever queue it is on (run queue, wait list, timeouts). */
@@ -26,12 +28,6 @@ void sched_unlink(struct thread *t);
  * else the best ready one, else idle until there is one. Drops the kernel
  * lock on the way out. */
 noreturn void sched_return(void);
-/* Fastpath: make next (blocked, allowed here) this hart's current thread at
- * once; the previous current must already be blocked or queued. */
-void sched_switch_direct(struct cpu *c, struct thread *next);
-/* Fastpath exit: resume c's current thread t, which has no interrupt to
- * deliver and whose timer needs no change. Drops the kernel lock. */
-static inline noreturn void sched_return_fast(struct cpu *c, struct thread *t);
 /* Queue t (this hart's current) at the front of its priority: it resumes
  * first when the thread taking over blocks again. */
 void sched_requeue_front(struct cpu *c, struct thread *t);
@@ -48,13 +44,41 @@ void sched_kick(uint32_t hartid);
 /* Number of online harts and a mask of them. */
 uint32_t sched_online_mask(void);
 
+#include "info.h"
 #include "lock.h"
 #include "platform.h"
+#include "space.h"
 
-static inline noreturn void sched_return_fast(struct cpu *c, struct thread *t)
+/* How sched_switch_direct loads the new thread's address space. */
+enum space_load {
+    SPACE_SWITCH,    /* space_switch: may flush, finish or free the old space */
+    SPACE_SATP_ONLY, /* the caller checked that only satp changes (fastpath) */
+};
+
+/* The direct switch, shared by the fastpath, uipi_send and the scheduler:
+ * make t (released from its wait, or taken off a run queue) this hart's
+ * running thread now, in the time slice it is in; the caller blocks or
+ * queues c's previous thread (before or after: the lock is held throughout).
+ * from is the space c has loaded, to is t's.
+ * Only stores (and a satp write) with SPACE_SATP_ONLY, so the fastpath can
+ * use it past its point of no return; always inlined, so `how` costs
+ * nothing. */
+static inline __attribute__((always_inline)) void
+sched_switch_direct(struct cpu *c, struct thread *t, struct space *from, struct space *to,
+                    enum space_load how)
 {
-    kernel_unlock();
-    trap_return(&t->tf);
+    t->state = T_RUNNING;
+    t->hart = (int32_t)c->hartid;
+    if (unlikely(!list_empty(&t->timeout_link)))
+        list_remove(&t->timeout_link);
+    c->current = t;
+    if (to != from) {
+        if (how == SPACE_SATP_ONLY)
+            space_load_satp(c, to);
+        else
+            space_switch(c, to);
+    }
+    info_set_running(c->info, t->id, to->id);
 }
 
 #endif

@@ -143,7 +143,7 @@ void space_destroy(struct space *s)
 
 struct space *space_from_handle(int64_t h, uint32_t need, int *err)
 {
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     if (h == CHIME_SELF)
         return me;
     struct kobj *o = handle_lookup(&me->handles, h, CHIME_OBJ_SPACE, need, err);

@@ -34,7 +34,7 @@ long sys_space_create(struct trapframe *tf)
     struct space *s = space_create(name, tf->a1 ? len : 0);
     if (!s)
         return CHIME_ENOMEM;
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     s->prio_ceiling = MIN(me->prio_ceiling, CHIME_PRIO_DEFAULT);
     int h = handle_install(&me->handles, &s->obj, CHIME_R_ALL);
     kobj_put(&s->obj); /* the handle holds it now (or it goes, if the table was full) */
@@ -97,7 +97,7 @@ long sys_space_map_frames(struct trapframe *tf)
     uint32_t need = ((prot & CHIME_PROT_READ) ? CHIME_R_READ : 0) |
                     ((prot & CHIME_PROT_WRITE) ? CHIME_R_WRITE : 0) |
                     ((prot & CHIME_PROT_EXEC) ? CHIME_R_EXEC : 0);
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     struct kobj *o = handle_lookup(&me->handles, (int64_t)tf->a1, CHIME_OBJ_FRAMES, need, &err);
     if (!o)
         return err;
@@ -180,7 +180,7 @@ long sys_space_grant(struct trapframe *tf)
     struct space *s = space_from_handle((int64_t)tf->a0, CHIME_R_MANAGE, &err);
     if (!s)
         return err;
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     int64_t h = (int64_t)tf->a1;
     struct kobj *o =
         h == CHIME_SELF ? &me->obj : handle_lookup(&me->handles, h, 0, CHIME_R_GRANT, &err);
@@ -203,7 +203,7 @@ long sys_space_wait(struct trapframe *tf)
     struct space *s = space_from_handle((int64_t)tf->a0, CHIME_R_WAIT, &err);
     if (!s)
         return err;
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     if (s == cur->space)
         return CHIME_EINVAL;
     if (s->state == S_DEAD)
@@ -242,7 +242,7 @@ long sys_space_prio_ceiling(struct trapframe *tf)
     uint64_t ceiling = tf->a1;
     if (ceiling > CHIME_PRIO_MAX)
         return CHIME_EINVAL;
-    if (ceiling > this_cpu()->current->space->prio_ceiling)
+    if (ceiling > current_thread()->space->prio_ceiling)
         return CHIME_EPERM; /* no one hands out more than it has */
     if (s->state != S_ALIVE)
         return CHIME_ESRCH;
@@ -259,6 +259,6 @@ long sys_space_prio_ceiling(struct trapframe *tf)
 
 long sys_exit(struct trapframe *tf)
 {
-    space_exit(this_cpu()->current->space, exit_status_from_user(tf->a0));
+    space_exit(current_thread()->space, exit_status_from_user(tf->a0));
     return 0;
 }

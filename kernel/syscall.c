@@ -46,7 +46,7 @@ static long sys_mem_stats(struct trapframe *tf)
 
 static long sys_poweroff(struct trapframe *tf)
 {
-    struct space *s = this_cpu()->current->space;
+    struct space *s = current_thread()->space;
     if (!s->root_task)
         return CHIME_EPERM;
     kprintf("chime: power off, status %d\n", (int)tf->a0);
@@ -55,12 +55,12 @@ static long sys_poweroff(struct trapframe *tf)
 
 static long sys_handle_close(struct trapframe *tf)
 {
-    return handle_close(&this_cpu()->current->space->handles, (int64_t)tf->a0);
+    return handle_close(&current_thread()->space->handles, (int64_t)tf->a0);
 }
 
 static long sys_handle_dup(struct trapframe *tf)
 {
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     int err;
     struct kobj *o = handle_lookup(&me->handles, (int64_t)tf->a0, 0, 0, &err);
     if (!o)
@@ -74,8 +74,7 @@ static long sys_handle_dup(struct trapframe *tf)
 static long sys_handle_info(struct trapframe *tf)
 {
     int err;
-    struct kobj *o =
-        handle_lookup(&this_cpu()->current->space->handles, (int64_t)tf->a0, 0, 0, &err);
+    struct kobj *o = handle_lookup(&current_thread()->space->handles, (int64_t)tf->a0, 0, 0, &err);
     if (!o)
         return err;
     tf->a1 = o->type == CHIME_OBJ_FRAMES ? container_of(o, struct frames, obj)->size : 0;
@@ -141,7 +140,7 @@ const syscall_fn syscall_table[SYS_COUNT] = {
 
 void syscall_locked(struct trapframe *tf)
 {
-    if (likely(!this_cpu()->current->dying))
+    if (likely(!current_thread()->dying))
         tf->a0 = (uint64_t)syscall_dispatch(tf->a7, tf);
     sched_return();
 }

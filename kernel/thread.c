@@ -72,7 +72,7 @@ void thread_destroy(struct thread *t)
 /* The thread named by h (CHIME_SELF: the caller), or NULL with *err. */
 static struct thread *thread_from_handle(int64_t h, uint32_t need, int *err)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     if (h == CHIME_SELF)
         return cur;
     struct kobj *o = handle_lookup(&cur->space->handles, h, CHIME_OBJ_THREAD, need, err);
@@ -93,7 +93,7 @@ long sys_thread_create(struct trapframe *tf)
     struct thread *t = thread_create(s, tf->a1, tf->a2, tf->a3, tf->a4, affinity);
     if (!t)
         return CHIME_ENOMEM;
-    struct space *me = this_cpu()->current->space;
+    struct space *me = current_thread()->space;
     int h = handle_install(&me->handles, &t->obj, CHIME_R_ALL);
     if (h < 0)
         thread_kill(t);
@@ -102,13 +102,13 @@ long sys_thread_create(struct trapframe *tf)
 
 long sys_thread_exit(struct trapframe *tf)
 {
-    thread_kill(this_cpu()->current);
+    thread_kill(current_thread());
     return 0;
 }
 
 long sys_yield(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     cur->state = T_READY;
     sched_make_ready(cur);
     return 0;
@@ -116,7 +116,7 @@ long sys_yield(struct trapframe *tf)
 
 long sys_sleep(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     uint64_t ns = tf->a0;
     if (ns == 0)
         return 0;

@@ -3,6 +3,7 @@
 #include "cpu.h"
 #include "frame.h"
 #include "kalloc.h"
+#include "lock.h"
 #include "platform.h"
 #include "sched.h"
 #include "space.h"
@@ -141,12 +142,14 @@ static inline uint64_t pending_take(struct receiver *r)
 
 void uintr_post(struct thread *t, uint64_t bits)
 {
-    struct receiver *r = t->recv;
-    __atomic_fetch_or(&r->state->pending, bits, __ATOMIC_RELEASE);
     if (t->state == T_BLOCKED && t->block == B_UINTR) {
-        t->tf.a1 = pending_take(r);
-        sched_wake(t, 0);
-    } else if (t->state == T_RUNNING && (uint32_t)t->hart != this_cpu()->hartid)
+        uintr_release_waiter(t, bits);
+        sched_unlink(t);
+        sched_make_ready(t);
+        return;
+    }
+    __atomic_fetch_or(&t->recv->state->pending, bits, __ATOMIC_RELEASE);
+    if (t->state == T_RUNNING && (uint32_t)t->hart != this_cpu()->hartid)
         platform_ipi_send((uint32_t)t->hart);
 }
 
@@ -176,9 +179,9 @@ void uintr_deliver_check(struct thread *t)
 /* Block the current thread in a uintr wait with a timeout in ns. */
 static noreturn void wait_block(struct thread *cur, uint64_t timeout)
 {
-    cur->recv->state->blocked = 1;
     cur->tf.a1 = 0;
-    sched_block(cur, B_UINTR, sched_deadline(timeout));
+    uintr_wait_begin(cur, cur->recv->state);
+    sched_timeout_arm(cur, sched_deadline(timeout));
     sched_return();
 }
 
@@ -186,7 +189,7 @@ static noreturn void wait_block(struct thread *cur, uint64_t timeout)
 
 long sys_uintr_register_handler(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     uint64_t entry = tf->a0;
     if (entry && !user_range_ok(entry, 4))
         return CHIME_EFAULT;
@@ -200,7 +203,7 @@ long sys_uintr_register_handler(struct trapframe *tf)
 
 long sys_uintr_unregister_handler(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     if (!cur->recv)
         return CHIME_EINVAL;
     cur->recv->entry = 0;
@@ -210,7 +213,7 @@ long sys_uintr_unregister_handler(struct trapframe *tf)
 
 long sys_uintr_vector_create(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     if (tf->a0 >= CHIME_UINTR_VECTORS)
         return CHIME_EINVAL;
     if (cur->recv && cur->recv->vec[tf->a0])
@@ -224,7 +227,7 @@ long sys_uintr_vector_create(struct trapframe *tf)
 
 long sys_uintr_register_sender(struct trapframe *tf)
 {
-    struct space *s = this_cpu()->current->space;
+    struct space *s = current_thread()->space;
     int err;
     struct kobj *o =
         handle_lookup(&s->handles, (int64_t)tf->a0, CHIME_OBJ_VECTOR, CHIME_R_WRITE, &err);
@@ -238,7 +241,7 @@ long sys_uintr_register_sender(struct trapframe *tf)
 
 long sys_uintr_unregister_sender(struct trapframe *tf)
 {
-    struct space *s = this_cpu()->current->space;
+    struct space *s = current_thread()->space;
     if (!sender_lookup(s, tf->a0))
         return CHIME_EINVAL;
     uintr_sender_remove(s, (int)tf->a0);
@@ -275,8 +278,11 @@ long sys_uipi_send(struct trapframe *tf)
         uintr_release_waiter(r, v->bit);
         cur->tf.a0 = 0;
         sched_requeue_front(c, cur);
-        sched_switch_direct(c, r);
-        sched_return_fast(c, r); /* its pending bits are all in a1: nothing to deliver */
+        sched_switch_direct(c, r, c->space, r->space, SPACE_SWITCH);
+        /* Its pending bits are all in a1: nothing to deliver, and its timer
+         * is the time slice cur leaves. */
+        kernel_unlock();
+        trap_return(&r->tf);
     }
     uintr_post(r, v->bit);
     return 0;
@@ -284,7 +290,7 @@ long sys_uipi_send(struct trapframe *tf)
 
 long sys_uintr_wait(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     struct receiver *r = uintr_receiver_get(cur);
     if (!r)
         return CHIME_ENOMEM;
@@ -301,7 +307,7 @@ long sys_uintr_wait(struct trapframe *tf)
  * kernel/fastpath.c switches to it directly. */
 long sys_uintr_send_wait(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     struct vector *v;
     long err = sender_target(cur->space, tf->a0, &v);
     if (err)
@@ -321,7 +327,7 @@ long sys_uintr_send_wait(struct trapframe *tf)
 
 long sys_uret(struct trapframe *tf)
 {
-    struct thread *cur = this_cpu()->current;
+    struct thread *cur = current_thread();
     struct receiver *r = cur->recv;
     if (!r || !r->in_handler)
         return CHIME_EINVAL;

@@ -53,14 +53,28 @@ static inline uint64_t uintr_take_pending(struct uintr_state *rs)
 
 /* End the uintr wait of r (T_BLOCKED, B_UINTR): its wait returns 0 with all
  * its pending bits and bit in a1. Only stores besides the swap, so the
- * fastpath can use it past its point of no return; the caller makes r run. */
-static inline void uintr_release_waiter(struct thread *r, uint64_t bit)
+ * fastpath can use it past its point of no return; the caller makes r run
+ * (sched_switch_direct) or ready. The one way a posted bit ends a wait: the
+ * fastpath, uipi_send and uintr_post all release through it. */
+static inline __attribute__((always_inline)) void uintr_release_waiter(struct thread *r,
+                                                                       uint64_t bit)
 {
     struct uintr_state *rs = r->ustate;
     r->tf.a1 = uintr_take_pending(rs) | bit;
     r->tf.a0 = 0;
     rs->blocked = 0;
     r->block = B_NONE;
+}
+
+/* Put t, this hart's current thread with uintr state st, in a uintr wait
+ * (st->blocked tells user space). Only stores; the caller arms a timeout
+ * if there is one and leaves t. Shared by the fastpath and the general wait. */
+static inline __attribute__((always_inline)) void uintr_wait_begin(struct thread *t,
+                                                                   struct uintr_state *st)
+{
+    st->blocked = 1;
+    t->state = T_BLOCKED;
+    t->block = B_UINTR;
 }
 
 void uintr_deliver_check(struct thread *t); /* on the way to user mode */

@@ -16,31 +16,24 @@
     {                                                                                              \
         __asm__ volatile("csrw " #name ", %0" ::"r"(v) : "memory");                                \
     }
-#define CSR_SET_CLEAR(name)                                                                        \
+#define CSR_SET(name)                                                                              \
     static inline void csr_set_##name(uint64_t v)                                                  \
     {                                                                                              \
         __asm__ volatile("csrs " #name ", %0" ::"r"(v) : "memory");                                \
-    }                                                                                              \
+    }
+#define CSR_CLEAR(name)                                                                            \
     static inline void csr_clear_##name(uint64_t v)                                                \
     {                                                                                              \
         __asm__ volatile("csrc " #name ", %0" ::"r"(v) : "memory");                                \
     }
 
-CSR_READ(sstatus);
-CSR_WRITE(sstatus);
-CSR_SET_CLEAR(sstatus);
-CSR_READ(sie);
-CSR_SET_CLEAR(sie);
+/* The ones C uses (trap_entry.S reads and writes the rest directly). */
+CSR_CLEAR(sstatus);
+CSR_SET(sie);
 CSR_READ(sip);
-CSR_SET_CLEAR(sip);
+CSR_CLEAR(sip);
 CSR_READ(scause);
 CSR_READ(stval);
-CSR_READ(sepc);
-CSR_WRITE(sepc);
-CSR_READ(satp);
-CSR_WRITE(satp);
-CSR_WRITE(stvec);
-CSR_WRITE(sscratch);
 CSR_WRITE(scounteren);
 
 /* stimecmp (Sstc, CSR 0x14d): the assembler of binutils 2.40 knows it by number only. */
@@ -57,11 +50,8 @@ static inline uint64_t csr_read_time(void)
 }
 
 /* sstatus */
-#define SSTATUS_SIE  (1ul << 1)
-#define SSTATUS_SPIE (1ul << 5)
-#define SSTATUS_SPP  (1ul << 8)  /* previous mode: 1 = S */
-#define SSTATUS_SUM  (1ul << 18) /* S-mode may touch U pages */
-#define SSTATUS_MXR  (1ul << 19)
+#define SSTATUS_SPP (1ul << 8)  /* previous mode: 1 = S */
+#define SSTATUS_SUM (1ul << 18) /* S-mode may touch U pages */
 
 /* sie / sip */
 #define SIE_SSIE (1ul << 1) /* software (ACLINT SSWI IPIs) */
@@ -70,9 +60,6 @@ static inline uint64_t csr_read_time(void)
 
 /* scause */
 #define SCAUSE_INTERRUPT     (1ul << 63)
-#define IRQ_S_SOFT           1
-#define IRQ_S_TIMER          5
-#define IRQ_S_EXT            9
 #define EXC_INST_MISALIGNED  0
 #define EXC_INST_ACCESS      1
 #define EXC_ILLEGAL          2
@@ -85,11 +72,6 @@ static inline uint64_t csr_read_time(void)
 #define EXC_INST_PAGE        12
 #define EXC_LOAD_PAGE        13
 #define EXC_STORE_PAGE       15
-
-static inline void local_irq_disable(void)
-{
-    csr_clear_sstatus(SSTATUS_SIE);
-}
 
 static inline void wfi(void)
 {

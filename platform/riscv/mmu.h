@@ -17,7 +17,6 @@
 
 #define PAGE_SIZE  4096ul
 #define PAGE_SHIFT 12
-#define PAGE_MASK  (~(PAGE_SIZE - 1))
 
 #define KERNEL_VBASE    0xffffffc000000000ul
 #define DIRECT_MAP_GIB  16

@@ -34,11 +34,6 @@ _Static_assert(offsetof(struct trapframe, a0) == TF_A0, "tf a0");
 _Static_assert(offsetof(struct trapframe, pc) == TF_PC, "tf pc");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf size");
 
-/* Syscall argument i (a0..a5) and number (a7). */
-static inline uint64_t tf_arg(const struct trapframe *tf, int i)
-{
-    return (&tf->a0)[i];
-}
 #endif
 
 #endif
