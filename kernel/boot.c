@@ -9,7 +9,7 @@
 #include "frames.h"
 #include "info.h"
 #include "irq.h"
-#include "mmu.h"
+#include <platform/mmu.h>
 #include "space.h"
 #include "thread.h"
 #include "vm.h"

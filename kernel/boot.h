@@ -2,7 +2,7 @@
 #ifndef KERNEL_BOOT_H
 #define KERNEL_BOOT_H
 
-#include "fdt.h"
+#include <platform/fdt.h>
 
 void boot_start_init(const struct fdt_machine *m);
 

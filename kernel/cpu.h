@@ -1,11 +1,11 @@
 /* Per-hart state. tp points at this hart's struct cpu while in the kernel;
- * sscratch holds it while the hart runs user code (see platform trap.S). */
+ * sscratch holds it while the hart runs user code (see platform/riscv/trap_entry.S). */
 #ifndef KERNEL_CPU_H
 #define KERNEL_CPU_H
 
 #include "lib.h"
-#include "cpu_asm.h"
-#include "trapframe.h"
+#include <platform/cpu_asm.h>
+#include <platform/trapframe.h>
 #include <chime/layout.h>
 #include <chime/syscall.h>
 
@@ -24,7 +24,7 @@ struct runqueue {
 };
 
 struct cpu {
-    uint64_t scratch;       /* CPU_SCRATCH: trap.S temporary */
+    uint64_t scratch;       /* CPU_SCRATCH: trap_entry.S temporary */
     struct thread *current; /* CPU_CURRENT: NULL while idle; its trapframe is first */
     uint64_t kstack_top;    /* CPU_KSTACK */
     uint32_t hartid;

@@ -11,7 +11,7 @@
 #ifndef KERNEL_DMA_H
 #define KERNEL_DMA_H
 
-#include "trapframe.h"
+#include <platform/trapframe.h>
 
 struct space;
 

@@ -2,7 +2,7 @@
 #ifndef KERNEL_FASTPATH_H
 #define KERNEL_FASTPATH_H
 
-#include "trapframe.h"
+#include <platform/trapframe.h>
 
 /* SYS_UINTR_SEND_WAIT straight from trap_entry.S: kernel lock not held,
  * index and timeout are the user's a0 and a1, tf holds the callee-saved

@@ -1,7 +1,7 @@
 /* Physical frame allocator (see frame.h). */
 #include "frame.h"
 #include "lib.h"
-#include "mmu.h"
+#include <platform/mmu.h>
 
 static inline bool frame_is_free(const struct frame_pool *p, uint64_t i)
 {

@@ -2,7 +2,7 @@
 #include "frames.h"
 #include "frame.h"
 #include "kalloc.h"
-#include "mmu.h"
+#include <platform/mmu.h>
 #include <chime/syscall.h>
 
 struct frames *frames_create(uint64_t base, uint64_t size, bool owned)

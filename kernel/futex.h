@@ -7,7 +7,7 @@
 #ifndef KERNEL_FUTEX_H
 #define KERNEL_FUTEX_H
 
-#include "trapframe.h"
+#include <platform/trapframe.h>
 
 long sys_futex_wait(struct trapframe *tf);
 long sys_futex_wake(struct trapframe *tf);

@@ -2,7 +2,7 @@
 #include "handle.h"
 #include "frame.h"
 #include "lib.h"
-#include "mmu.h"
+#include <platform/mmu.h>
 #include <chime/errno.h>
 
 _Static_assert(sizeof(struct handle) * HANDLE_PER_PAGE == PAGE_SIZE,

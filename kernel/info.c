@@ -3,7 +3,7 @@
 #include "info.h"
 #include "frame.h"
 #include "lib.h"
-#include "mmu.h"
+#include <platform/mmu.h>
 
 struct chime_info *info_page;
 uint64_t info_page_pa;

@@ -9,7 +9,7 @@
 
 #include "object.h"
 #include "lib.h"
-#include "trapframe.h"
+#include <platform/trapframe.h>
 #include <chime/ipc.h>
 
 struct space;

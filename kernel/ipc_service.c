@@ -6,7 +6,7 @@
 #include "frame.h"
 #include "frames.h"
 #include "kalloc.h"
-#include "mmu.h"
+#include <platform/mmu.h>
 #include "sched.h"
 #include "space.h"
 #include "uintr.h"

@@ -1,7 +1,7 @@
 /* Device interrupt routing (see irq.h). */
 #include "irq.h"
 #include "kalloc.h"
-#include "platform.h"
+#include <platform/platform.h>
 #include "sched.h"
 #include "space.h"
 #include "uintr.h"

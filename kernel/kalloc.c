@@ -2,7 +2,7 @@
 #include "kalloc.h"
 #include "frame.h"
 #include "lib.h"
-#include "mmu.h"
+#include <platform/mmu.h>
 
 #define NCLASSES 7 /* 32 .. 2048 */
 

@@ -18,8 +18,8 @@
  * The uncontended path (lock.h, the fastpath) is untouched. */
 #include "lock.h"
 #include "cpu.h"
-#include "csr.h"
-#include "platform.h"
+#include <platform/csr.h>
+#include <platform/platform.h>
 
 #define BACKOFF_RELAX 16
 #define SPIN_NS       20000ull

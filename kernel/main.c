@@ -4,10 +4,10 @@
 #include "frame.h"
 #include "info.h"
 #include "lock.h"
-#include "platform.h"
+#include <platform/platform.h>
 #include "sched.h"
 #include "space.h"
-#include "csr.h"
+#include <platform/csr.h>
 
 #define STACK_SIZE 16384
 #define DTB_MAX    (64 * 1024)

@@ -6,7 +6,7 @@
 #define KERNEL_PIPE_H
 
 #include "object.h"
-#include "trapframe.h"
+#include <platform/trapframe.h>
 
 struct pipe;
 struct space;

@@ -4,7 +4,7 @@
 #include "lib.h"
 #include "cpu.h"
 #include "lock.h"
-#include "platform.h"
+#include <platform/platform.h>
 
 void console_write(const char *s, size_t n)
 {

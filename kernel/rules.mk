@@ -8,7 +8,7 @@ KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard platform/riscv/*.c) lib/elf.c l
 KERNEL_ASM  := $(wildcard platform/riscv/*.S)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_SRCS)) \
                $(patsubst %.S,$(BUILD)/k/%.o,$(KERNEL_ASM))
-K_CFLAGS    := $(T_CFLAGS) -I. -Ikernel -Iplatform/riscv -ffreestanding -fno-builtin-printf
+K_CFLAGS    := $(T_CFLAGS) -I. -Ikernel -Iplatform/riscv/include -ffreestanding -fno-builtin-printf
 
 # The IPC fastpath runs with the user's gp still loaded (fastpath.c).
 $(BUILD)/k/kernel/fastpath.o: K_CFLAGS += -mno-relax

@@ -3,10 +3,10 @@
 #include "info.h"
 #include "irq.h"
 #include "lock.h"
-#include "platform.h"
+#include <platform/platform.h>
 #include "space.h"
 #include "uintr.h"
-#include "csr.h"
+#include <platform/csr.h>
 #include <chime/errno.h>
 
 struct cpu cpus[MAX_HARTS];

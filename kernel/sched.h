@@ -46,7 +46,7 @@ uint32_t sched_online_mask(void);
 
 #include "info.h"
 #include "lock.h"
-#include "platform.h"
+#include <platform/platform.h>
 #include "space.h"
 
 /* How sched_switch_direct loads the new thread's address space. */

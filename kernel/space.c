@@ -11,7 +11,7 @@
 #include "irq.h"
 #include "kalloc.h"
 #include "pipe.h"
-#include "platform.h"
+#include <platform/platform.h>
 #include "sched.h"
 #include "thread.h"
 #include "uintr.h"

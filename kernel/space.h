@@ -7,7 +7,7 @@
 #include "handle.h"
 #include "lib.h"
 #include "object.h"
-#include "trapframe.h"
+#include <platform/trapframe.h>
 
 enum space_state {
     S_ALIVE,
@@ -87,8 +87,8 @@ long sys_space_prio_ceiling(struct trapframe *tf);
 long sys_exit(struct trapframe *tf);
 
 #include "cpu.h"
-#include "mmu.h"
-#include "platform.h"
+#include <platform/mmu.h>
+#include <platform/platform.h>
 
 /* Load s into this hart's satp and do nothing else: what space_switch does
  * when this hart owes no flush for s (stale_harts) and the space it leaves

@@ -9,7 +9,7 @@
 #include "ipc.h"
 #include "irq.h"
 #include "pipe.h"
-#include "platform.h"
+#include <platform/platform.h>
 #include "sched.h"
 #include "space.h"
 #include "thread.h"
@@ -82,8 +82,8 @@ static long sys_handle_info(struct trapframe *tf)
 }
 
 const syscall_fn syscall_table[SYS_COUNT] = {
-    /* SYS_NULL, SYS_CLOCK_GET and SYS_HART_SELF never get here: trap_user
-     * answers them without the kernel lock (platform/riscv/trap.c). */
+    /* SYS_NULL, SYS_CLOCK_GET and SYS_HART_SELF never get here:
+     * kernel_syscall answers them without the kernel lock (entry.h). */
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_MEM_STATS] = sys_mem_stats,
     [SYS_POWEROFF] = sys_poweroff,

@@ -4,7 +4,7 @@
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
 
-#include "trapframe.h"
+#include <platform/trapframe.h>
 
 typedef long (*syscall_fn)(struct trapframe *tf);
 
@@ -13,8 +13,8 @@ typedef long (*syscall_fn)(struct trapframe *tf);
 
 extern const syscall_fn syscall_table[SYS_COUNT];
 
-/* SYS_CLOCK_GET, which trap_user runs without the kernel lock (as it does
- * SYS_NULL and SYS_HART_SELF, inline): it touches no shared state. */
+/* SYS_CLOCK_GET, which kernel_syscall (entry.h) runs without the kernel
+ * lock, as it does SYS_NULL and SYS_HART_SELF: it touches no shared state. */
 long sys_clock_get(struct trapframe *tf);
 /* The general syscall path, kernel lock held: run the call in tf->a7, then
  * return to user mode (whichever thread should run). */

@@ -2,7 +2,7 @@
 #include "thread.h"
 #include "cpu.h"
 #include "kalloc.h"
-#include "platform.h"
+#include <platform/platform.h>
 #include "sched.h"
 #include "space.h"
 #include "uintr.h"

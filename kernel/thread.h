@@ -7,7 +7,7 @@
 
 #include "lib.h"
 #include "object.h"
-#include "trapframe.h"
+#include <platform/trapframe.h>
 
 enum thread_state {
     T_READY,   /* on a run queue */

@@ -4,7 +4,7 @@
 #include "cpu.h"
 #include "sched.h"
 #include "space.h"
-#include "platform.h"
+#include <platform/platform.h>
 
 /* ---- ASIDs ------------------------------------------------------------------
  * Handed out in increasing order; a freed ASID is reused only after the

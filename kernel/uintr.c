@@ -4,7 +4,7 @@
 #include "frame.h"
 #include "kalloc.h"
 #include "lock.h"
-#include "platform.h"
+#include <platform/platform.h>
 #include "sched.h"
 #include "space.h"
 #include "vm.h"

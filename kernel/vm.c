@@ -6,7 +6,7 @@
 #include "vm.h"
 #include "frame.h"
 #include "lib.h"
-#include "mmu.h"
+#include <platform/mmu.h>
 #include <chime/errno.h>
 #include <chime/types.h>
 

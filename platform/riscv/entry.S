@@ -5,7 +5,7 @@
  * Both turn on Sv39 with boot_root (below: the direct map plus an identity
  * gigapage for this very code), jump to the kernel's high link address, take
  * their hart's stack and call into C. */
-#include "trapframe.h"
+#include <platform/trapframe.h>
 
 #define STACK_SIZE 16384
 #define MAX_HARTS 8

@@ -4,7 +4,7 @@
 #ifndef PLATFORM_FDT_NODE_H
 #define PLATFORM_FDT_NODE_H
 
-#include "fdt.h"
+#include <platform/fdt.h>
 
 #include <stdbool.h>
 #include <stddef.h>

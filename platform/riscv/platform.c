@@ -1,7 +1,7 @@
 /* QEMU virt devices: ns16550 console, Sstc timer, ACLINT SSWI IPIs, PLIC,
  * the sifive_test finisher, SBI HSM. Every address comes from the DTB. */
-#include "platform.h"
-#include "csr.h"
+#include <platform/platform.h>
+#include <platform/csr.h>
 #include "sbi.h"
 
 static volatile uint8_t *uart;

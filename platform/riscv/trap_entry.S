@@ -7,8 +7,8 @@
  * mode goes through trap_return(). Entry from S (a fault in kernel code, e.g.
  * a user-copy helper touching a bad user page) saves a frame on the current
  * kernel stack and returns through sret after trap_kernel(). */
-#include "trapframe.h"
-#include "cpu_asm.h"
+#include <platform/trapframe.h>
+#include <platform/cpu_asm.h>
 
 #define KFRAME (TF_SIZE + 16)
 

@@ -7,9 +7,14 @@ test_frame_SRCS  := tests/unit/test_frame.c kernel/frame.c
 test_vm_SRCS     := tests/unit/test_vm.c tests/unit/sim_phys.c kernel/vm.c kernel/frame.c
 test_handle_SRCS := tests/unit/test_handle.c tests/unit/sim_phys.c kernel/handle.c kernel/frame.c
 
-KERNEL_HOST_FLAGS := -DHOST_TEST -Ikernel -Iplatform/riscv -Itests/unit
+KERNEL_HOST_FLAGS := -DHOST_TEST -Ikernel -Iplatform/riscv/include -Itests/unit
 $(BUILD)/host/unit/kernel/%.o: H_CFLAGS += $(KERNEL_HOST_FLAGS)
 $(BUILD)/host/unit/tests/unit/test_frame.o $(BUILD)/host/unit/tests/unit/test_vm.o \
 $(BUILD)/host/unit/tests/unit/test_handle.o \
 $(BUILD)/host/unit/tests/unit/sim_phys.o: H_CFLAGS += $(KERNEL_HOST_FLAGS)
 
+
+# The device tree reader (test_fdt, tests/unit/rules.mk) includes its
+# public header as the kernel does: <platform/fdt.h>.
+$(BUILD)/host/unit/tests/unit/test_fdt.o $(BUILD)/host/unit/platform/riscv/%.o: \
+    H_CFLAGS += -Iplatform/riscv/include

@@ -2,7 +2,7 @@
 #include "sim_phys.h"
 #include <stdlib.h>
 #include <string.h>
-#include "mmu.h"
+#include <platform/mmu.h>
 
 struct frame_pool kernel_frames; /* unused on the host; frame.h declares it */
 struct frame_pool sim_pool;

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "../../platform/riscv/fdt.h"
+#include <platform/fdt.h>
 
 #define BOOTARGS "console=uart poweroff run=/bin/hello"
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "mmu.h"
+#include <platform/mmu.h>
 #include "sim_phys.h"
 #include "vm.h"
 #include <chime/errno.h>

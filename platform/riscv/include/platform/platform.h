@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 #include <stddef.h>
-#include "fdt.h"
-#include "mmu.h"
-#include "trapframe.h"
+#include <platform/fdt.h>
+#include <platform/mmu.h>
+#include <platform/trapframe.h>
 
 /* Console (ns16550 found in the DTB; SBI legacy putchar before that). */
 void platform_console_init(const struct fdt_machine *m);
@@ -45,7 +45,7 @@ void platform_finisher_init(const struct fdt_machine *m);
 /* Stop the machine: QEMU exits with status (sifive_test finisher). */
 __attribute__((__noreturn__)) void platform_poweroff(int status);
 
-/* Enter the user context tf on this hart (trap.S); tp must be this cpu. */
+/* Enter the user context tf on this hart (trap_entry.S); tp must be this cpu. */
 __attribute__((__noreturn__)) void trap_return(struct trapframe *tf);
 
 /* Fault-safe copy between kernel and user memory: 0 or CHIME_EFAULT. */

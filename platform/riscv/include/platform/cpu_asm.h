@@ -1,4 +1,4 @@
-/* Offsets in struct cpu (kernel/cpu.h) that trap.S reads; checked there. */
+/* Offsets in struct cpu (kernel/cpu.h) that trap_entry.S reads; checked there. */
 #ifndef PLATFORM_CPU_ASM_H
 #define PLATFORM_CPU_ASM_H
 

@@ -1,6 +1,6 @@
 /* The saved user context of a thread: every register the user can see.
- * trap.S saves into it on entry from U-mode and restores from it on the way
- * back; the offsets below are what trap.S uses, checked by _Static_assert. */
+ * trap_entry.S saves into it on entry from U-mode and restores from it on the way
+ * back; the offsets below are what trap_entry.S uses, checked by _Static_assert. */
 #ifndef PLATFORM_TRAPFRAME_H
 #define PLATFORM_TRAPFRAME_H
 
