@@ -8,9 +8,11 @@
 #include "sched.h"
 #include "space.h"
 #include <platform/csr.h>
+#include <platform/mmu.h>
 
-#define STACK_SIZE 16384
-#define DTB_MAX    (64 * 1024)
+_Static_assert(STACK_HARTS == MAX_HARTS, "kernel.ld.in has a stack for every hart");
+
+#define DTB_MAX (64 * 1024)
 
 extern char __kernel_start[], __kernel_end[], __stack_top[];
 extern uint64_t boot_root[];

@@ -21,8 +21,14 @@ $(BUILD)/k/%.o: %.S
 	@mkdir -p $(@D)
 	$(CC_T) $(K_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(KERNEL_ELF): $(KERNEL_OBJS) platform/riscv/kernel.ld
-	$(CC_T) $(ARCH_FLAGS) --specs=picolibc.specs -nostartfiles -static -T platform/riscv/kernel.ld \
+# The linker script reads its constants from <platform/mmu.h>.
+KERNEL_LDS := $(BUILD)/k/kernel.ld
+$(KERNEL_LDS): platform/riscv/kernel.ld.in
+	@mkdir -p $(@D)
+	$(CC_T) -E -P -x assembler-with-cpp -Iplatform/riscv/include $(DEPFLAGS) -MT $@ -o $@ $<
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS)
+	$(CC_T) $(ARCH_FLAGS) --specs=picolibc.specs -nostartfiles -static -T $(KERNEL_LDS) \
 		-Wl,--gc-sections -Wl,--no-warn-rwx-segments -o $@ $(KERNEL_OBJS) -lc -lgcc
 	$(NM_T) -n $@ > $(KERNEL_MAP)
 	@# The fastpath runs on the user's sp and gp (kernel/fastpath.c): a
@@ -34,4 +40,4 @@ $(KERNEL_ELF): $(KERNEL_OBJS) platform/riscv/kernel.ld
 
 ALL_TARGETS    += $(KERNEL_ELF)
 
--include $(KERNEL_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(KERNEL_LDS:.ld=.d)

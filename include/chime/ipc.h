@@ -90,6 +90,7 @@ struct ipc_conn_info {
     int32_t send_index; /* client's sender index for the service vector */
     int32_t reserved;
 };
+_Static_assert(sizeof(struct ipc_conn_info) == 24, "ipc_conn_info layout");
 
 /* ---- the server's control page --------------------------------------
  *

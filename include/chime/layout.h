@@ -32,6 +32,7 @@ struct chime_hart_info {
     uint64_t running_thread; /* id of the thread running now (0 = idle) */
     uint64_t running_space;  /* id of its address space (0 = idle) */
 };
+_Static_assert(sizeof(struct chime_hart_info) == 16, "chime_hart_info layout");
 
 /* The info page, mapped read-only at CHIME_INFO_VA in every process.
  * The kernel updates it; user space only reads. */

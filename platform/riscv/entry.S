@@ -5,10 +5,7 @@
  * Both turn on Sv39 with boot_root (below: the direct map plus an identity
  * gigapage for this very code), jump to the kernel's high link address, take
  * their hart's stack and call into C. */
-#include <platform/trapframe.h>
-
-#define STACK_SIZE 16384
-#define MAX_HARTS 8
+#include <platform/mmu.h>
 #define PTE_KERNEL 0xef     /* V R W X G A D */
 
 /* Interrupts off, Sv39 on with boot_root, then jump to `high` at its link

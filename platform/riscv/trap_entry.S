@@ -9,6 +9,9 @@
  * kernel stack and returns through sret after trap_kernel(). */
 #include <platform/trapframe.h>
 #include <platform/cpu_asm.h>
+#include <platform/csr.h>
+#include <chime/errno.h>
+#include <chime/syscall.h>
 
 #define KFRAME (TF_SIZE + 16)
 
@@ -22,29 +25,29 @@ trap_vector:
     ld      t0, CPU_CURRENT(tp)
     /* What every entry saves first: what a call preserves. Once saved, the
      * s registers are free to use as scratch. */
-    sd      ra, 0(t0)
-    sd      sp, 8(t0)
-    sd      gp, 16(t0)
-    sd      s0, 56(t0)
-    sd      s1, 64(t0)
-    sd      s2, 136(t0)
-    sd      s3, 144(t0)
-    sd      s4, 152(t0)
-    sd      s5, 160(t0)
-    sd      s6, 168(t0)
-    sd      s7, 176(t0)
-    sd      s8, 184(t0)
-    sd      s9, 192(t0)
-    sd      s10, 200(t0)
-    sd      s11, 208(t0)
+    sd      ra, TF_RA(t0)
+    sd      sp, TF_SP(t0)
+    sd      gp, TF_GP(t0)
+    sd      s0, TF_S0(t0)
+    sd      s1, TF_S1(t0)
+    sd      s2, TF_S2(t0)
+    sd      s3, TF_S3(t0)
+    sd      s4, TF_S4(t0)
+    sd      s5, TF_S5(t0)
+    sd      s6, TF_S6(t0)
+    sd      s7, TF_S7(t0)
+    sd      s8, TF_S8(t0)
+    sd      s9, TF_S9(t0)
+    sd      s10, TF_S10(t0)
+    sd      s11, TF_S11(t0)
     csrrw   s1, sscratch, zero
     sd      s1, TF_TP(t0)
     /* uintr_send_wait clobbers the other registers (syscall.h): take the
      * fastpath without saving them, index and timeout still in a0, a1. */
     csrr    s0, scause
-    addi    s0, s0, -8          /* EXC_ECALL_U */
+    addi    s0, s0, -EXC_ECALL_U
     bnez    s0, trap_vector_slow
-    addi    s0, a7, -47         /* SYS_UINTR_SEND_WAIT */
+    addi    s0, a7, -SYS_UINTR_SEND_WAIT
     bnez    s0, trap_vector_slow
     csrr    s0, sepc
     addi    s0, s0, 4
@@ -62,55 +65,55 @@ trap_return:
     csrw    sepc, t0
     /* sstatus.SPP is 0 here: set once per hart, and every trap from U and
      * every sret leaves it 0. */
-    ld      ra, 0(a0)
-    ld      sp, 8(a0)
-    ld      gp, 16(a0)
-    ld      tp, 24(a0)
-    ld      t0, 32(a0)
-    ld      t1, 40(a0)
-    ld      t2, 48(a0)
-    ld      s0, 56(a0)
-    ld      s1, 64(a0)
-    ld      a1, 80(a0)
-    ld      a2, 88(a0)
-    ld      a3, 96(a0)
-    ld      a4, 104(a0)
-    ld      a5, 112(a0)
-    ld      a6, 120(a0)
-    ld      a7, 128(a0)
-    ld      s2, 136(a0)
-    ld      s3, 144(a0)
-    ld      s4, 152(a0)
-    ld      s5, 160(a0)
-    ld      s6, 168(a0)
-    ld      s7, 176(a0)
-    ld      s8, 184(a0)
-    ld      s9, 192(a0)
-    ld      s10, 200(a0)
-    ld      s11, 208(a0)
-    ld      t3, 216(a0)
-    ld      t4, 224(a0)
-    ld      t5, 232(a0)
-    ld      t6, 240(a0)
-    ld      a0, 72(a0)
+    ld      ra, TF_RA(a0)
+    ld      sp, TF_SP(a0)
+    ld      gp, TF_GP(a0)
+    ld      tp, TF_TP(a0)
+    ld      t0, TF_T0(a0)
+    ld      t1, TF_T1(a0)
+    ld      t2, TF_T2(a0)
+    ld      s0, TF_S0(a0)
+    ld      s1, TF_S1(a0)
+    ld      a1, TF_A1(a0)
+    ld      a2, TF_A2(a0)
+    ld      a3, TF_A3(a0)
+    ld      a4, TF_A4(a0)
+    ld      a5, TF_A5(a0)
+    ld      a6, TF_A6(a0)
+    ld      a7, TF_A7(a0)
+    ld      s2, TF_S2(a0)
+    ld      s3, TF_S3(a0)
+    ld      s4, TF_S4(a0)
+    ld      s5, TF_S5(a0)
+    ld      s6, TF_S6(a0)
+    ld      s7, TF_S7(a0)
+    ld      s8, TF_S8(a0)
+    ld      s9, TF_S9(a0)
+    ld      s10, TF_S10(a0)
+    ld      s11, TF_S11(a0)
+    ld      t3, TF_T3(a0)
+    ld      t4, TF_T4(a0)
+    ld      t5, TF_T5(a0)
+    ld      t6, TF_T6(a0)
+    ld      a0, TF_A0(a0)
     sret
 
 /* The general entry, for everything but the fastpath. */
 trap_vector_slow:
-    sd      t1, 40(t0)
-    sd      t2, 48(t0)
-    sd      a0, 72(t0)
-    sd      a1, 80(t0)
-    sd      a2, 88(t0)
-    sd      a3, 96(t0)
-    sd      a4, 104(t0)
-    sd      a5, 112(t0)
-    sd      a6, 120(t0)
-    sd      a7, 128(t0)
-    sd      t3, 216(t0)
-    sd      t4, 224(t0)
-    sd      t5, 232(t0)
-    sd      t6, 240(t0)
+    sd      t1, TF_T1(t0)
+    sd      t2, TF_T2(t0)
+    sd      a0, TF_A0(t0)
+    sd      a1, TF_A1(t0)
+    sd      a2, TF_A2(t0)
+    sd      a3, TF_A3(t0)
+    sd      a4, TF_A4(t0)
+    sd      a5, TF_A5(t0)
+    sd      a6, TF_A6(t0)
+    sd      a7, TF_A7(t0)
+    sd      t3, TF_T3(t0)
+    sd      t4, TF_T4(t0)
+    sd      t5, TF_T5(t0)
+    sd      t6, TF_T6(t0)
     ld      t1, CPU_SCRATCH(tp)
     sd      t1, TF_T0(t0)
     csrr    t1, sepc
@@ -142,38 +145,38 @@ fastpath_slow:
 kernel_trap:
     csrrw   tp, sscratch, tp    /* tp = kernel tp again, sscratch = 0 */
     addi    sp, sp, -KFRAME
-    sd      ra, 0(sp)
-    sd      gp, 16(sp)
-    sd      tp, 24(sp)
-    sd      t0, 32(sp)
-    sd      t1, 40(sp)
-    sd      t2, 48(sp)
-    sd      s0, 56(sp)
-    sd      s1, 64(sp)
-    sd      a0, 72(sp)
-    sd      a1, 80(sp)
-    sd      a2, 88(sp)
-    sd      a3, 96(sp)
-    sd      a4, 104(sp)
-    sd      a5, 112(sp)
-    sd      a6, 120(sp)
-    sd      a7, 128(sp)
-    sd      s2, 136(sp)
-    sd      s3, 144(sp)
-    sd      s4, 152(sp)
-    sd      s5, 160(sp)
-    sd      s6, 168(sp)
-    sd      s7, 176(sp)
-    sd      s8, 184(sp)
-    sd      s9, 192(sp)
-    sd      s10, 200(sp)
-    sd      s11, 208(sp)
-    sd      t3, 216(sp)
-    sd      t4, 224(sp)
-    sd      t5, 232(sp)
-    sd      t6, 240(sp)
+    sd      ra, TF_RA(sp)
+    sd      gp, TF_GP(sp)
+    sd      tp, TF_TP(sp)
+    sd      t0, TF_T0(sp)
+    sd      t1, TF_T1(sp)
+    sd      t2, TF_T2(sp)
+    sd      s0, TF_S0(sp)
+    sd      s1, TF_S1(sp)
+    sd      a0, TF_A0(sp)
+    sd      a1, TF_A1(sp)
+    sd      a2, TF_A2(sp)
+    sd      a3, TF_A3(sp)
+    sd      a4, TF_A4(sp)
+    sd      a5, TF_A5(sp)
+    sd      a6, TF_A6(sp)
+    sd      a7, TF_A7(sp)
+    sd      s2, TF_S2(sp)
+    sd      s3, TF_S3(sp)
+    sd      s4, TF_S4(sp)
+    sd      s5, TF_S5(sp)
+    sd      s6, TF_S6(sp)
+    sd      s7, TF_S7(sp)
+    sd      s8, TF_S8(sp)
+    sd      s9, TF_S9(sp)
+    sd      s10, TF_S10(sp)
+    sd      s11, TF_S11(sp)
+    sd      t3, TF_T3(sp)
+    sd      t4, TF_T4(sp)
+    sd      t5, TF_T5(sp)
+    sd      t6, TF_T6(sp)
     addi    t0, sp, KFRAME
-    sd      t0, 8(sp)
+    sd      t0, TF_SP(sp)
     csrr    t0, sepc
     sd      t0, TF_PC(sp)
     csrr    t0, sstatus
@@ -184,46 +187,46 @@ kernel_trap:
     csrw    sepc, t0
     ld      t0, TF_SIZE(sp)
     csrw    sstatus, t0
-    ld      ra, 0(sp)
-    ld      gp, 16(sp)
-    ld      t0, 32(sp)
-    ld      t1, 40(sp)
-    ld      t2, 48(sp)
-    ld      s0, 56(sp)
-    ld      s1, 64(sp)
-    ld      a0, 72(sp)
-    ld      a1, 80(sp)
-    ld      a2, 88(sp)
-    ld      a3, 96(sp)
-    ld      a4, 104(sp)
-    ld      a5, 112(sp)
-    ld      a6, 120(sp)
-    ld      a7, 128(sp)
-    ld      s2, 136(sp)
-    ld      s3, 144(sp)
-    ld      s4, 152(sp)
-    ld      s5, 160(sp)
-    ld      s6, 168(sp)
-    ld      s7, 176(sp)
-    ld      s8, 184(sp)
-    ld      s9, 192(sp)
-    ld      s10, 200(sp)
-    ld      s11, 208(sp)
-    ld      t3, 216(sp)
-    ld      t4, 224(sp)
-    ld      t5, 232(sp)
-    ld      t6, 240(sp)
+    ld      ra, TF_RA(sp)
+    ld      gp, TF_GP(sp)
+    ld      t0, TF_T0(sp)
+    ld      t1, TF_T1(sp)
+    ld      t2, TF_T2(sp)
+    ld      s0, TF_S0(sp)
+    ld      s1, TF_S1(sp)
+    ld      a0, TF_A0(sp)
+    ld      a1, TF_A1(sp)
+    ld      a2, TF_A2(sp)
+    ld      a3, TF_A3(sp)
+    ld      a4, TF_A4(sp)
+    ld      a5, TF_A5(sp)
+    ld      a6, TF_A6(sp)
+    ld      a7, TF_A7(sp)
+    ld      s2, TF_S2(sp)
+    ld      s3, TF_S3(sp)
+    ld      s4, TF_S4(sp)
+    ld      s5, TF_S5(sp)
+    ld      s6, TF_S6(sp)
+    ld      s7, TF_S7(sp)
+    ld      s8, TF_S8(sp)
+    ld      s9, TF_S9(sp)
+    ld      s10, TF_S10(sp)
+    ld      s11, TF_S11(sp)
+    ld      t3, TF_T3(sp)
+    ld      t4, TF_T4(sp)
+    ld      t5, TF_T5(sp)
+    ld      t6, TF_T6(sp)
     addi    sp, sp, KFRAME
     sret
 
 /* long uaccess_copy(void *dst, const void *src, size_t len)
  * memcpy with SUM set, for copies to or from user memory. Returns 0, or
- * -2 (CHIME_EFAULT) when a page fault hits: trap_kernel() sees the faulting
+ * CHIME_EFAULT when a page fault hits: trap_kernel() sees the faulting
  * pc inside [uaccess_copy, uaccess_copy_end) and resumes at uaccess_fault. */
     .globl uaccess_copy, uaccess_copy_start, uaccess_copy_end, uaccess_fault
 uaccess_copy:
 uaccess_copy_start:
-    li      t0, 0x40000         /* SSTATUS_SUM */
+    li      t0, SSTATUS_SUM
     csrs    sstatus, t0
     or      t1, a0, a1
     or      t1, t1, a2
@@ -248,7 +251,7 @@ uaccess_copy_start:
     ret
 uaccess_copy_end:
 uaccess_fault:
-    li      t0, 0x40000
+    li      t0, SSTATUS_SUM
     csrc    sstatus, t0
-    li      a0, -2
+    li      a0, CHIME_EFAULT
     ret

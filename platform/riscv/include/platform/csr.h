@@ -1,7 +1,40 @@
-/* RISC-V supervisor CSRs: one accessor per register, named bits beside them. */
+/* RISC-V supervisor CSRs: named bits (for assembly too), and an accessor for
+ * each register C uses. */
 #ifndef PLATFORM_CSR_H
 #define PLATFORM_CSR_H
 
+/* A bit of a CSR, for C and assembly alike. */
+#ifdef __ASSEMBLER__
+#define CSR_BIT(n) (1 << (n))
+#else
+#define CSR_BIT(n) (1ul << (n))
+#endif
+
+/* sstatus */
+#define SSTATUS_SPP CSR_BIT(8)  /* previous mode: 1 = S */
+#define SSTATUS_SUM CSR_BIT(18) /* S-mode may touch U pages */
+
+/* sie / sip */
+#define SIE_SSIE CSR_BIT(1) /* software (ACLINT SSWI IPIs) */
+#define SIE_STIE CSR_BIT(5) /* timer (stimecmp) */
+#define SIE_SEIE CSR_BIT(9) /* external (PLIC) */
+
+/* scause */
+#define SCAUSE_INTERRUPT     CSR_BIT(63)
+#define EXC_INST_MISALIGNED  0
+#define EXC_INST_ACCESS      1
+#define EXC_ILLEGAL          2
+#define EXC_BREAKPOINT       3
+#define EXC_LOAD_MISALIGNED  4
+#define EXC_LOAD_ACCESS      5
+#define EXC_STORE_MISALIGNED 6
+#define EXC_STORE_ACCESS     7
+#define EXC_ECALL_U          8
+#define EXC_INST_PAGE        12
+#define EXC_LOAD_PAGE        13
+#define EXC_STORE_PAGE       15
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 #define CSR_READ(name)                                                                             \
@@ -49,30 +82,6 @@ static inline uint64_t csr_read_time(void)
     return v;
 }
 
-/* sstatus */
-#define SSTATUS_SPP (1ul << 8)  /* previous mode: 1 = S */
-#define SSTATUS_SUM (1ul << 18) /* S-mode may touch U pages */
-
-/* sie / sip */
-#define SIE_SSIE (1ul << 1) /* software (ACLINT SSWI IPIs) */
-#define SIE_STIE (1ul << 5) /* timer (stimecmp) */
-#define SIE_SEIE (1ul << 9) /* external (PLIC) */
-
-/* scause */
-#define SCAUSE_INTERRUPT     (1ul << 63)
-#define EXC_INST_MISALIGNED  0
-#define EXC_INST_ACCESS      1
-#define EXC_ILLEGAL          2
-#define EXC_BREAKPOINT       3
-#define EXC_LOAD_MISALIGNED  4
-#define EXC_LOAD_ACCESS      5
-#define EXC_STORE_MISALIGNED 6
-#define EXC_STORE_ACCESS     7
-#define EXC_ECALL_U          8
-#define EXC_INST_PAGE        12
-#define EXC_LOAD_PAGE        13
-#define EXC_STORE_PAGE       15
-
 static inline void wfi(void)
 {
     __asm__ volatile("wfi" ::: "memory");
@@ -84,5 +93,7 @@ static inline void cpu_relax(void)
 {
     __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory");
 }
+
+#endif /* __ASSEMBLER__ */
 
 #endif

@@ -13,12 +13,24 @@
 #ifndef PLATFORM_MMU_H
 #define PLATFORM_MMU_H
 
+/* What entry.S and the linker script (kernel.ld.in, run through the C
+ * preprocessor) read too: written without C suffixes there. */
+#ifdef __ASSEMBLER__
+#define MMU_UL(x) x
+#else
+#define MMU_UL(x) x##ul
+#endif
+#define KERNEL_VBASE MMU_UL(0xffffffc000000000) /* the direct map: va = pa + this */
+#define KERNEL_PBASE MMU_UL(0x80200000)         /* where fw_jump loads the image */
+#define STACK_SIZE   16384                      /* each hart's kernel stack */
+#define STACK_HARTS  8                          /* stacks in the image (CHIME_MAX_HARTS) */
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 #define PAGE_SIZE  4096ul
 #define PAGE_SHIFT 12
 
-#define KERNEL_VBASE    0xffffffc000000000ul
 #define DIRECT_MAP_GIB  16
 #define PT_KERNEL_FIRST 256 /* root entries >= this are the kernel's */
 
@@ -88,5 +100,7 @@ static inline void sfence_vma_asid(uint16_t asid)
     __asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)asid) : "memory");
 }
 #endif
+
+#endif /* __ASSEMBLER__ */
 
 #endif
