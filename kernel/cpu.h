@@ -44,8 +44,12 @@ _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu kstack");
 
 extern struct cpu cpus[MAX_HARTS];
 
+#ifndef HOST_TEST
 /* In the kernel, tp always holds this hart's struct cpu (trap_entry.S). */
 register struct cpu *cpu_tp __asm__("tp");
+#else
+extern struct cpu *cpu_tp; /* host tests: the hart the code "runs" on */
+#endif
 
 static inline struct cpu *this_cpu(void)
 {

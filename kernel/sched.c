@@ -1,5 +1,6 @@
 /* Scheduling (see sched.h). All of it runs under the big kernel lock. */
 #include "sched.h"
+#include "runqueue.h"
 #include "info.h"
 #include "irq.h"
 #include "lock.h"
@@ -29,68 +30,6 @@ void sched_init_cpu(struct cpu *c)
     slice_ticks = platform_ns_to_ticks(SLICE_NS);
 }
 
-/* ---- run queues ------------------------------------------------------------ */
-
-static void rq_push(struct cpu *c, struct thread *t, bool front)
-{
-    struct list *q = &c->rq.queue[t->prio];
-    if (front)
-        list_push_front(q, &t->link);
-    else
-        list_push_back(q, &t->link);
-    c->rq.bitmap |= 1u << t->prio;
-    c->rq.count++;
-    t->hart = (int32_t)c->hartid;
-}
-
-static void rq_remove(struct cpu *c, struct thread *t)
-{
-    list_remove(&t->link);
-    if (list_empty(&c->rq.queue[t->prio]))
-        c->rq.bitmap &= ~(1u << t->prio);
-    c->rq.count--;
-}
-
-/* Highest ready priority on c, or -1. */
-static inline int rq_best(const struct cpu *c)
-{
-    return c->rq.bitmap ? 31 - __builtin_clz(c->rq.bitmap) : -1;
-}
-
-static struct thread *rq_pop(struct cpu *c)
-{
-    int p = rq_best(c);
-    struct thread *t = container_of(c->rq.queue[p].next, struct thread, link);
-    rq_remove(c, t);
-    return t;
-}
-
-/* ---- placement --------------------------------------------------------------- */
-
-static uint32_t hart_load(const struct cpu *c)
-{
-    return c->rq.count + (c->current != NULL);
-}
-
-/* The hart t should be queued on: its last hart if allowed and no allowed
- * hart is less loaded, else the least loaded allowed hart. */
-static struct cpu *pick_hart(const struct thread *t)
-{
-    uint32_t mask = t->affinity & online_mask;
-    if (!mask)
-        mask = online_mask;
-    struct cpu *best = NULL;
-    if (t->hart >= 0 && (mask >> t->hart & 1))
-        best = &cpus[t->hart];
-    for (uint32_t h = 0; h < MAX_HARTS; h++) {
-        if (!(mask >> h & 1))
-            continue;
-        if (!best || hart_load(&cpus[h]) < hart_load(best))
-            best = &cpus[h];
-    }
-    return best;
-}
-
 void sched_requeue_front(struct cpu *c, struct thread *t)
 {
     t->state = T_READY;
@@ -106,7 +45,7 @@ void sched_kick(uint32_t hartid)
 
 void sched_make_ready(struct thread *t)
 {
-    struct cpu *c = pick_hart(t);
+    struct cpu *c = rq_pick_hart(cpus, online_mask, t);
     t->state = T_READY;
     rq_push(c, t, false);
     if (!c->current || t->prio > c->current->prio)
@@ -212,29 +151,6 @@ void sched_handle_interrupts(struct cpu *c)
 
 /* ---- switching ------------------------------------------------------------------ */
 
-/* Take a ready thread that may run on c from another hart: the first found,
- * highest priority first within each hart. */
-static struct thread *steal(struct cpu *c)
-{
-    for (uint32_t h = 0; h < MAX_HARTS; h++) {
-        struct cpu *o = &cpus[h];
-        if (o == c || !(online_mask >> h & 1) || o->rq.count == 0)
-            continue;
-        for (int p = NPRIO - 1; p >= 0; p--) {
-            struct list *pos, *tmp;
-            list_for_each_safe(pos, tmp, &o->rq.queue[p])
-            {
-                struct thread *t = container_of(pos, struct thread, link);
-                if (t->affinity >> c->hartid & 1) {
-                    rq_remove(o, t);
-                    return t;
-                }
-            }
-        }
-    }
-    return NULL;
-}
-
 /* Decide what this hart runs next; idles (dropping the lock) while nothing can. */
 static struct thread *sched_pick(struct cpu *c)
 {
@@ -267,7 +183,7 @@ static struct thread *sched_pick(struct cpu *c)
         } else if (prev) {
             c->current = NULL;
         }
-        struct thread *next = best >= 0 ? rq_pop(c) : steal(c);
+        struct thread *next = best >= 0 ? rq_pop(c) : rq_steal(cpus, online_mask, c);
         if (next) {
             next->dispatches++;
             sched_switch_direct(c, next, c->space, next->space, SPACE_SWITCH);

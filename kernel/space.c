@@ -23,8 +23,6 @@
 uint64_t kernel_root;
 static uint64_t next_space_id = 1;
 
-static void karea_holes_free(struct space *s);
-
 void space_switch(struct cpu *c, struct space *s)
 {
     uint32_t bit = 1u << c->hartid;
@@ -137,7 +135,7 @@ void space_destroy(struct space *s)
     }
     while (!list_empty(&s->waiters))
         sched_wake(container_of(s->waiters.next, struct thread, link), CHIME_EBADH);
-    karea_holes_free(s);
+    space_karea_destroy(s);
     kfree(s);
 }
 
@@ -148,98 +146,6 @@ struct space *space_from_handle(int64_t h, uint32_t need, int *err)
         return me;
     struct kobj *o = handle_lookup(&me->handles, h, CHIME_OBJ_SPACE, need, err);
     return o ? container_of(o, struct space, obj) : NULL;
-}
-
-/* ---- kernel-placed mappings ----------------------------------------------------
- * [CHIME_KAREA_BASE, karea_next) has been handed out; the holes list (sorted
- * by address, never adjacent to each other nor to karea_next) holds what was
- * given back below karea_next. Every area is followed by a guard page, which
- * comes and goes with it. First fit: a server that opens and closes
- * connections all its life reuses the same addresses. */
-struct karea_hole {
-    struct list link;
-    uint64_t va, len; /* len includes the guard page of the area it held */
-};
-
-static struct karea_hole *hole_of(struct list *l)
-{
-    return container_of(l, struct karea_hole, link);
-}
-
-uint64_t space_karea_alloc(struct space *s, uint64_t len)
-{
-    if (len == 0 || len > CHIME_USER_TOP)
-        return 0;
-    len = ALIGN_UP(len, PAGE_SIZE) + PAGE_SIZE; /* the guard page */
-    struct list *pos, *tmp;
-    list_for_each_safe(pos, tmp, &s->karea_holes)
-    {
-        struct karea_hole *h = hole_of(pos);
-        if (h->len < len)
-            continue;
-        uint64_t va = h->va;
-        h->va += len;
-        h->len -= len;
-        if (!h->len) {
-            list_remove(&h->link);
-            kfree(h);
-        }
-        return va;
-    }
-    uint64_t top = CHIME_BOOTINFO_VA - PAGE_SIZE; /* keep a guard page below */
-    if (len > top - s->karea_next)
-        return 0;
-    uint64_t va = s->karea_next;
-    s->karea_next += len;
-    return va;
-}
-
-void space_karea_free(struct space *s, uint64_t va, uint64_t len)
-{
-    if (!va || !len)
-        return;
-    len = ALIGN_UP(len, PAGE_SIZE) + PAGE_SIZE;
-    struct list *pos = s->karea_holes.next;
-    while (pos != &s->karea_holes && hole_of(pos)->va < va)
-        pos = pos->next;
-    /* pos: the first hole above va (or the head); its prev: the one below. */
-    struct karea_hole *below = pos->prev != &s->karea_holes ? hole_of(pos->prev) : NULL;
-    struct karea_hole *above = pos != &s->karea_holes ? hole_of(pos) : NULL;
-    if (below && below->va + below->len == va) {
-        below->len += len;
-    } else if (above && va + len == above->va) {
-        above->va = va;
-        above->len += len;
-        below = above;
-        above = NULL;
-    } else {
-        struct karea_hole *h = kalloc(sizeof(*h));
-        if (!h)
-            return; /* out of memory: those addresses stay unused */
-        h->va = va;
-        h->len = len;
-        list_insert_after(pos->prev, &h->link);
-        below = h;
-    }
-    if (above && below->va + below->len == above->va) {
-        below->len += above->len;
-        list_remove(&above->link);
-        kfree(above);
-    }
-    if (below->va + below->len == s->karea_next) {
-        s->karea_next = below->va;
-        list_remove(&below->link);
-        kfree(below);
-    }
-}
-
-static void karea_holes_free(struct space *s)
-{
-    while (!list_empty(&s->karea_holes)) {
-        struct karea_hole *h = hole_of(s->karea_holes.next);
-        list_remove(&h->link);
-        kfree(h);
-    }
 }
 
 int space_map_frame(struct space *s, uint64_t va, uint64_t pa, uint32_t prot)

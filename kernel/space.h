@@ -38,7 +38,7 @@ struct space {
     struct sender_table *senders; /* uintr.c, NULL until first sender */
     struct list conns;            /* ipc.c: connection ends this process holds */
     uint64_t karea_next;          /* kernel-placed area: the top of what was handed out */
-    struct list karea_holes;      /* space.c: what was given back below karea_next */
+    struct list karea_holes;      /* karea.c: what was given back below karea_next */
 };
 
 struct space *space_create(const char *name, size_t len);
@@ -57,6 +57,8 @@ uint64_t space_karea_alloc(struct space *s, uint64_t len);
 /* Give back an area space_karea_alloc(s, len) returned (nothing may be
  * mapped there any more); va 0 is ignored. */
 void space_karea_free(struct space *s, uint64_t va, uint64_t len);
+/* Forget every hole (s is being freed). */
+void space_karea_destroy(struct space *s);
 /* Map a single kernel-owned frame into s at va with CHIME_PROT_* prot. */
 int space_map_frame(struct space *s, uint64_t va, uint64_t pa, uint32_t prot);
 /* Install a handle to o in holder's table (handle_install). A handle a
