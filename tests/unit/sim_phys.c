@@ -57,3 +57,21 @@ void frame_free(uint64_t pa)
     if (!frame_pool_free(&sim_pool, pa, 1))
         abort(); /* a double or bad free in kernel code */
 }
+
+uint64_t frame_alloc_contig(uint64_t n)
+{
+    if (fail_after == 0)
+        return 0;
+    if (fail_after > 0)
+        fail_after--;
+    uint64_t pa = frame_pool_alloc_contig(&sim_pool, n, 1);
+    if (pa)
+        memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+    return pa;
+}
+
+void frame_free_n(uint64_t pa, uint64_t n)
+{
+    if (!frame_pool_free(&sim_pool, pa, n))
+        abort();
+}
