@@ -62,7 +62,7 @@ static inline struct thread *current_thread(void)
     return cpu_tp->current;
 }
 
-/* Answer a pending TLB shootdown request (lock-free; see vm.c). */
+/* Answer a pending TLB shootdown request (lock-free; see tlb.c). */
 void tlb_poll(struct cpu *c);
 
 #endif

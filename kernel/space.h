@@ -36,7 +36,7 @@ struct space {
     struct list waiters; /* threads in SYS_SPACE_WAIT on this space */
     struct handle_table handles;
     struct sender_table *senders; /* uintr.c, NULL until first sender */
-    struct list conns;            /* ipc.c: connection ends this process holds */
+    struct list conns;            /* ipc_conn.c: connection ends this process holds */
     uint64_t karea_next;          /* kernel-placed area: the top of what was handed out */
     struct list karea_holes;      /* karea.c: what was given back below karea_next */
 };

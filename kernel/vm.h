@@ -1,7 +1,7 @@
 /* Sv39 page tables: the mechanics under every address space.
  *
  * A page table is named by the physical address of its root. These calls do
- * no locking and no TLB maintenance: space.c does both. Intermediate tables
+ * no locking and no TLB maintenance: their callers and tlb.c do both. Intermediate tables
  * come from frame_alloc() and return to it when an unmap empties them or in
  * pt_destroy(). */
 #ifndef KERNEL_VM_H
