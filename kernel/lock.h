@@ -39,14 +39,14 @@ static inline __attribute__((always_inline)) void ticket_release(struct ticket_l
     __atomic_store_n(&l->serving, ticket + 1, __ATOMIC_RELEASE);
 }
 
-static inline void kernel_lock(void)
+static inline __attribute__((always_inline)) void kernel_lock(void)
 {
     uint64_t ticket;
     if (unlikely(!ticket_take(&big_lock, &ticket)))
         kernel_lock_wait(ticket);
 }
 
-static inline void kernel_unlock(void)
+static inline __attribute__((always_inline)) void kernel_unlock(void)
 {
     ticket_release(&big_lock, big_lock.serving);
 }
