@@ -142,11 +142,9 @@ struct ipc_slot *ipc_call_begin_slow(struct ipc_conn *c);
 
 static inline __attribute__((always_inline)) struct ipc_slot *ipc_call_begin(struct ipc_conn *c)
 {
-    uint32_t next = c->req.next;
-
     /* (The head last read says there is room: there still is.) */
-    if (__builtin_expect(next - c->req.head_seen < RING_SLOTS, 1))
-        return (struct ipc_slot *)&c->req.slot[next & RING_MASK];
+    if (__builtin_expect(ring_room_known(&c->req), 1))
+        return (struct ipc_slot *)ring_prod_slot(&c->req);
     return ipc_call_begin_slow(c);
 }
 

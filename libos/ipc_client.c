@@ -365,13 +365,6 @@ static inline void give_back(const struct ipc_conn *c, uint64_t bits)
         uintr_repost(bits | (thread_async ? 1ull << c->vector : 0));
 }
 
-/* Give the server back the completion slot ipc_call_end left in place
- * (it advanced cpl.next without publishing the head): publish the head. */
-static inline void cpl_release(struct ipc_conn *c)
-{
-    __atomic_store_n(c->cpl.head, c->cpl.next, __ATOMIC_RELEASE);
-}
-
 /* ipc_call_begin when the head it last read says the ring is full:
  * ring_push_begin reads it again. */
 struct ipc_slot *ipc_call_begin_slow(struct ipc_conn *c)
@@ -424,9 +417,9 @@ __attribute__((optimize("omit-frame-pointer"))) const struct ipc_slot *
 ipc_call_end(struct ipc_conn *c, struct ipc_slot *rq)
 {
     struct ipc_header *h = c->hdr;
-    uint32_t next = c->req.next;
-    volatile struct ipc_slot *s = &c->req.slot[next & RING_MASK];
-    uint32_t tag, cn, tail;
+    volatile struct ipc_slot *s = ring_prod_slot(&c->req);
+    const volatile struct ipc_slot *cpl;
+    uint32_t tag;
     uint64_t bits;
     long st;
 
@@ -435,19 +428,16 @@ ipc_call_end(struct ipc_conn *c, struct ipc_slot *rq)
     if (__builtin_expect((volatile struct ipc_slot *)rq != s ||
                              (c->poll_ticks | c->inflight) != 0 || uintr_self.handler != NULL,
                          0)) {
-        cpl_release(c);
+        ring_release(&c->cpl);
         return call_end_general(c, rq);
     }
     tag = sync_tag(c);
     s->tag = tag;
     s->timestamp = ipc_now();
     /* Publish the request and give back the completion the last call left
-     * in place: one fence before both stores (cpl_release and
-     * ring_push_commit in one). */
-    c->req.next = next + 1;
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    __atomic_store_n(c->cpl.head, c->cpl.next, __ATOMIC_RELAXED);
-    __atomic_store_n(c->req.tail, next + 1, __ATOMIC_RELAXED);
+     * in place, under one fence. */
+    ring_prod_advance(&c->req);
+    ring_publish_pair(ring_pair_of(&c->cpl, &c->req));
 
     /* No completion can be in the ring yet, and the server notifies us for
      * it (client_awake is 0): wait first, look afterwards. */
@@ -457,18 +447,9 @@ ipc_call_end(struct ipc_conn *c, struct ipc_slot *rq)
     else
         st = uintr_wait(CHIME_FOREVER, &bits);
 
-    /* ring_pop_begin, in short: one acquire of the tail, which must show
-     * 1..RING_SLOTS completions. */
-    cn = c->cpl.next;
-    tail = __atomic_load_n(c->cpl.tail, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    if (__builtin_expect(
-            st >= 0 && ((bits & c->others) | thread_async) == 0 && tail - cn - 1 < RING_SLOTS, 1)) {
-        const volatile struct ipc_slot *cpl = &c->cpl.slot[cn & RING_MASK];
-
-        c->cpl.tail_seen = tail;
-        if (__builtin_expect(cpl->tag == tag, 1)) {
-            c->cpl.next = cn + 1; /* in place until the next call */
+    if (__builtin_expect(st >= 0 && ((bits & c->others) | thread_async) == 0, 1)) {
+        if (__builtin_expect(ring_peek(&c->cpl, &cpl) && cpl->tag == tag, 1)) {
+            ring_take(&c->cpl); /* in place until the next call releases it */
             return (const struct ipc_slot *)cpl;
         }
     }
@@ -495,7 +476,7 @@ long ipc_queue(struct ipc_conn *c, const struct ipc_slot *req, ipc_callback_t cb
     was = mask();
     /* A completion left in place by ipc_call_end would keep the server
      * from answering the last of RING_SLOTS requests. */
-    cpl_release(c);
+    ring_release(&c->cpl);
     s = ring_push_begin(&c->req);
     if (!s || c->inflight >= RING_SLOTS) {
         uintr_restore(was);

@@ -31,8 +31,9 @@
 #include "uintr.h"
 
 /* serve_one writes IPC_OP_NULL completions as words (little-endian). */
-_Static_assert(offsetof(struct ipc_slot, tag) == 4 && offsetof(struct ipc_slot, handle) == 8 &&
-                   offsetof(struct ipc_slot, aux) == 12 && offsetof(struct ipc_slot, result) == 40,
+_Static_assert(offsetof(struct ipc_slot, opcode) == 0 && offsetof(struct ipc_slot, tag) == 4 &&
+                   offsetof(struct ipc_slot, handle) == 8 && offsetof(struct ipc_slot, aux) == 12 &&
+                   offsetof(struct ipc_slot, result) == 40,
                "ipc_slot word layout");
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian slot words");
 
@@ -251,7 +252,7 @@ static inline int cpl_room(struct ipc_sconn *c)
 {
     long r;
 
-    if (__builtin_expect(c->cpl.next - c->cpl.head_seen < RING_SLOTS, 1))
+    if (__builtin_expect(ring_room_known(&c->cpl), 1))
         return 1;
     r = ring_space(&c->cpl);
     c->rejected += r < 0;
@@ -319,6 +320,13 @@ static inline void want_notify(struct ipc_server *s, struct ipc_sconn *c)
     }
 }
 
+/* Does the first word of a slot (opcode, flags, tag) hold opcode op? The
+ * opcode is its low 16 bits: shifted to the top, one compare tests them. */
+static inline int word0_opcode_is(uint64_t w0, uint16_t op)
+{
+    return ((w0 ^ op) << 48) == 0;
+}
+
 /* Write the completion of an IPC_OP_NULL request whose first two words
  * were w0 (opcode, flags, tag) and w1 (handle, aux) into slot, a completion
  * slot cpl_room found: eight stores. opcode, flags, result and the rest are
@@ -344,16 +352,14 @@ static inline void fill_null(volatile struct ipc_slot *slot, uint64_t w0, uint64
  * alias anything.) */
 static inline void answer_null(struct ipc_sconn *c, uint64_t w0, uint64_t w1)
 {
-    uint32_t head = c->req.next + 1, tail = c->cpl.next + 1;
-    volatile uint32_t *head_p = c->req.head, *tail_p = c->cpl.tail;
-    volatile struct ipc_slot *slot = &c->cpl.slot[(tail - 1) & RING_MASK];
+    volatile struct ipc_slot *slot = ring_prod_slot(&c->cpl);
+    struct ring_pair pub;
 
-    c->req.next = head;
-    c->cpl.next = tail;
+    ring_take(&c->req);
+    ring_prod_advance(&c->cpl);
+    pub = ring_pair_of(&c->req, &c->cpl);
     fill_null(slot, w0, w1);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    __atomic_store_n(head_p, head, __ATOMIC_RELAXED);
-    __atomic_store_n(tail_p, tail, __ATOMIC_RELAXED);
+    ring_publish_pair(pub);
 }
 
 /* Serve c's staged request and push its completion (space was reserved by
@@ -371,7 +377,7 @@ static void serve_one(struct ipc_server *s, struct ipc_sconn *c)
     if (req->opcode == IPC_OP_NULL) {
         const ring_word_t *w = (const ring_word_t *)req;
 
-        fill_null(&c->cpl.slot[c->cpl.next & RING_MASK], w[0], w[1]);
+        fill_null(ring_prod_slot(&c->cpl), w[0], w[1]);
         ring_push_commit(&c->cpl);
         want_notify(s, c);
         return;
@@ -442,7 +448,7 @@ static uint32_t serve_batch(struct ipc_server *s)
  * a client that lies about it only misses its own notification. */
 static inline int completions_unread(const struct ipc_sconn *c)
 {
-    return __atomic_load_n(c->cpl.head, __ATOMIC_ACQUIRE) != c->cpl.next;
+    return ring_prod_unread(&c->cpl);
 }
 
 /* Notify the clients owed a notification, except the last `keep` of them
@@ -618,19 +624,16 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
         }
         /* One read of the tail per wake (tail_seen is left alone, and reset
          * on the way out), and of the control ring's, under one fence. */
-        avail = __atomic_load_n(c->req.tail, __ATOMIC_RELAXED);
-        ctl = __atomic_load_n(&s->ctl->seq.value, __ATOMIC_RELAXED);
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        avail = ring_load_pair(&c->req, &s->ctl->seq.value, &ctl);
         if (ctl != s->ctl_next) /* (only the general loop moves ctl_next) */
             goto out;
-        avail -= c->req.next;
-        if (__builtin_expect(avail - 1 >= RING_SLOTS, 0)) { /* none, or corrupt */
+        if (__builtin_expect(!ring_some_valid(avail), 0)) { /* none, or corrupt */
             c->rejected += avail != 0;
             goto sleep;
         }
         /* Serve what there is, while there is room to answer. */
         for (; avail; avail--) {
-            const volatile struct ipc_slot *in = &c->req.slot[c->req.next & RING_MASK];
+            const volatile struct ipc_slot *in = ring_cons_slot(&c->req);
             const volatile ring_word_t *w = (const volatile ring_word_t *)in;
             uint64_t w0, w1;
 
@@ -638,7 +641,7 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
                 break;
             w0 = w[0];
             w1 = w[1];
-            if ((w0 << 48) == 0) { /* opcode IPC_OP_NULL */
+            if (word0_opcode_is(w0, IPC_OP_NULL)) {
                 answer_null(c, w0, w1);
                 n.served++;
                 owed = 1;
@@ -666,7 +669,7 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
 out:
     /* Later requests of a second connection are ordered after these. */
     c->last_ts = ipc_now();
-    c->req.tail_seen = c->req.next; /* unknown: the next pop reads the tail */
+    ring_forget_tail(&c->req); /* we read the tail ourselves */
     counts_flush(s, &n);
     if (owed) /* into the general list, which is empty */
         want_notify(s, c);
