@@ -226,7 +226,7 @@ struct ipc_sconn {
     uint64_t size;
     int32_t reply_index; /* our sender index to the client's vector */
     uint8_t staged_ok;   /* staged holds a request not yet served */
-    uint8_t notify;      /* a completion was pushed, client not told */
+    uint8_t owed;        /* a completion was pushed, client not told */
     uint16_t pad;
     const volatile struct ipc_lend_entry *lends; /* kernel-written, read-only */
     uint64_t lend_base;
