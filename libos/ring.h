@@ -268,12 +268,6 @@ static inline long ring_pop(struct ring_cons *c, struct ipc_slot *out)
     return 0;
 }
 
-/* True when the consumer has nothing it could pop (empty or corrupt). */
-static inline int ring_empty(struct ring_cons *c)
-{
-    return c->next == c->tail_seen && ring_avail(c) <= 0;
-}
-
 /* Forget the tail last read: the next ring_pop_begin reads it again (for a
  * consumer that read the tail itself, with ring_load_pair). */
 RING_INLINE void ring_forget_tail(struct ring_cons *c)
@@ -389,12 +383,6 @@ static inline void ring_tag_free(struct ring_tags *t, uint32_t i)
     t->gen[i] = g ? g : 1;
     t->free |= 1ull << i;
     t->stack[t->nfree++] = (uint8_t)i;
-}
-
-/* Entries in use. */
-static inline unsigned ring_tags_busy(const struct ring_tags *t)
-{
-    return RING_SLOTS - t->nfree;
 }
 
 #endif
