@@ -36,6 +36,12 @@ int libos_lock_try(struct libos_lock *l)
                                        __ATOMIC_RELAXED);
 }
 
+void libos_futex_wait_while(uint32_t *word, uint32_t value)
+{
+    while (__atomic_load_n(word, __ATOMIC_ACQUIRE) == value)
+        libos_futex_wait(word, value, CHIME_FOREVER);
+}
+
 int libos_futex_wait_until(uint32_t *word, uint32_t value, clockid_t clock,
                            const struct timespec *abstime)
 {

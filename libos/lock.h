@@ -39,6 +39,9 @@ void libos_unlock(struct libos_lock *l);
  * (CHIME_FOREVER: no limit): 0 woken (maybe spuriously), CHIME_EAGAIN the
  * word differed, CHIME_ETIMEDOUT, or another CHIME_E* code. */
 long libos_futex_wait(uint32_t *word, uint32_t value, uint64_t timeout_ns);
+/* Sleep until *word no longer holds value (read with acquire): a flag or
+ * state word another thread changes once and then wakes. */
+void libos_futex_wait_while(uint32_t *word, uint32_t value);
 /* libos_futex_wait until the absolute time *abstime on clock (NULL: no
  * limit), for the waits that have a deadline: 0 woken (maybe spuriously, or
  * the word differed), ETIMEDOUT, or EINVAL for a bad abstime or clock. */

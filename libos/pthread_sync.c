@@ -372,7 +372,6 @@ int pthread_once(pthread_once_t *once, void (*init)(void))
         libos_futex_wake(&once->__state, INT_MAX);
         return 0;
     }
-    while ((state = __atomic_load_n(&once->__state, __ATOMIC_ACQUIRE)) == ONCE_RUNNING)
-        libos_futex_wait(&once->__state, ONCE_RUNNING, CHIME_FOREVER);
+    libos_futex_wait_while(&once->__state, ONCE_RUNNING);
     return 0;
 }

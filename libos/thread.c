@@ -162,8 +162,7 @@ static void thread_reap(struct chime_thread *t)
 
 static void wait_done(struct chime_thread *t)
 {
-    while (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
-        libos_futex_wait(&t->done, 0, CHIME_FOREVER);
+    libos_futex_wait_while(&t->done, 0);
 }
 
 static void keys_run_destructors(struct chime_thread *t);
@@ -190,8 +189,7 @@ void pthread_exit(void *value)
                                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         libos_thread_leave(&t->done, 0, 0, NULL, 0);
     /* Detached: clean up after ourselves; the stack goes last, in asm. */
-    while (!__atomic_load_n(&t->handle_ready, __ATOMIC_ACQUIRE))
-        libos_futex_wait(&t->handle_ready, 0, CHIME_FOREVER);
+    libos_futex_wait_while(&t->handle_ready, 0);
     syscall1(SYS_HANDLE_CLOSE, t->handle);
     slot = t->slot;
     len = t->map_len;
