@@ -329,7 +329,7 @@ RING_INLINE uint32_t ring_load_pair(const struct ring_cons *c, const volatile ui
  * (generation << 6) | index into a 64-entry table, so a completion with a
  * stale, duplicated or invented tag finds a generation mismatch and is
  * dropped. Tags with RING_TAG_SYNC set belong to the one synchronous call a
- * connection may have outstanding (libos/ipc.c). */
+ * connection may have outstanding (libos/ipc_call.c). */
 #define RING_TAG_SYNC       0x80000000u
 #define RING_TAG_BITS       6
 #define RING_TAG_INDEX(tag) ((tag) & (RING_SLOTS - 1u))
