@@ -142,11 +142,9 @@ struct ipc_slot *ipc_call_begin_slow(struct ipc_conn *c);
 
 static inline __attribute__((always_inline)) struct ipc_slot *ipc_call_begin(struct ipc_conn *c)
 {
-    uint32_t next = c->req.next;
-
     /* (The head last read says there is room: there still is.) */
-    if (__builtin_expect(next - c->req.head_seen < RING_SLOTS, 1))
-        return (struct ipc_slot *)&c->req.slot[next & RING_MASK];
+    if (__builtin_expect(ring_room_known(&c->req), 1))
+        return (struct ipc_slot *)ring_prod_slot(&c->req);
     return ipc_call_begin_slow(c);
 }
 
@@ -228,7 +226,7 @@ struct ipc_sconn {
     uint64_t size;
     int32_t reply_index; /* our sender index to the client's vector */
     uint8_t staged_ok;   /* staged holds a request not yet served */
-    uint8_t notify;      /* a completion was pushed, client not told */
+    uint8_t owed;        /* a completion was pushed, client not told */
     uint16_t pad;
     const volatile struct ipc_lend_entry *lends; /* kernel-written, read-only */
     uint64_t lend_base;

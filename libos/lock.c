@@ -36,6 +36,29 @@ int libos_lock_try(struct libos_lock *l)
                                        __ATOMIC_RELAXED);
 }
 
+void libos_futex_wait_while(uint32_t *word, uint32_t value)
+{
+    while (__atomic_load_n(word, __ATOMIC_ACQUIRE) == value)
+        libos_futex_wait(word, value, CHIME_FOREVER);
+}
+
+int libos_futex_wait_until(uint32_t *word, uint32_t value, clockid_t clock,
+                           const struct timespec *abstime)
+{
+    uint64_t timeout = CHIME_FOREVER;
+
+    if (abstime != NULL) {
+        int64_t ns = libos_ns_until(clock, abstime);
+
+        if (ns < 0)
+            return EINVAL;
+        if (ns == 0)
+            return ETIMEDOUT;
+        timeout = (uint64_t)ns;
+    }
+    return libos_futex_wait(word, value, timeout) == CHIME_ETIMEDOUT ? ETIMEDOUT : 0;
+}
+
 /* The slow path: mark the lock contended and sleep until it is ours. With
  * a deadline (abstime != NULL) give up with ETIMEDOUT at abstime. */
 static int lock_wait(struct libos_lock *l, clockid_t clock, const struct timespec *abstime)
@@ -48,16 +71,17 @@ static int lock_wait(struct libos_lock *l, clockid_t clock, const struct timespe
     /* Whoever takes it with an exchange to CONTENDED may have waiters
      * behind it: it wakes one at release. */
     while (__atomic_exchange_n(&l->word, LOCK_CONTENDED, __ATOMIC_ACQUIRE) != LOCK_FREE) {
-        uint64_t timeout = CHIME_FOREVER;
-        if (abstime != NULL) {
-            int64_t ns = libos_ns_until(clock, abstime);
-            if (ns < 0)
-                return EINVAL;
-            if (ns == 0)
-                return ETIMEDOUT;
-            timeout = (uint64_t)ns;
+        int r = libos_futex_wait_until(&l->word, LOCK_CONTENDED, clock, abstime);
+
+        /* A timeout is final only while the lock is still held: one more
+         * exchange decides. */
+        if (r == EINVAL)
+            return r;
+        if (r == ETIMEDOUT) {
+            if (__atomic_exchange_n(&l->word, LOCK_CONTENDED, __ATOMIC_ACQUIRE) == LOCK_FREE)
+                return 0;
+            return r;
         }
-        libos_futex_wait(&l->word, LOCK_CONTENDED, timeout);
     }
     return 0;
 }

@@ -8,8 +8,8 @@
  * atomic: they go into the ring whole, under the writers' lock, or wait.
  * Longer writes go in pieces as room frees and may interleave with other
  * writers' at piece boundaries. The two locks are words in the shared
- * header held only while bytes are copied (never across a sleep), taken
- * with a swap and a yield when busy. */
+ * header held only while bytes are copied (never across a sleep):
+ * libos_shared_lock (lock.h). */
 #define _GNU_SOURCE /* pipe2 */
 #include "fd.h"
 #include "pipe.h"
@@ -25,6 +25,7 @@
 #include <chime/pipe.h>
 
 #include "libos.h"
+#include "lock.h"
 #include "sig.h"
 #include "syscall.h"
 #include "uintr.h"
@@ -73,7 +74,7 @@ long libos_pipe_vector(void)
  * their 8-byte alignment (the ring is page-aligned, buffers usually are),
  * which spends 35 instructions on each 128 bytes instead of memcpy's 48. */
 __attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
-ring_copy(void *restrict dst, const void *restrict src, size_t n)
+pipe_copy(void *restrict dst, const void *restrict src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
@@ -101,17 +102,6 @@ ring_copy(void *restrict dst, const void *restrict src, size_t n)
         s = (const unsigned char *)sw;
     }
     memcpy(d, s, n);
-}
-
-static void lock_take(volatile uint32_t *l)
-{
-    while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
-        syscall0(SYS_YIELD);
-}
-
-static void lock_drop(volatile uint32_t *l)
-{
-    __atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
 
 static uint64_t used(const struct chime_pipe_header *h)
@@ -223,7 +213,7 @@ static ssize_t pipe_read(struct libos_file *f, void *buf, size_t n)
     if (n == 0)
         return 0;
     for (;;) {
-        lock_take(&h->read_lock);
+        libos_shared_lock(&h->read_lock);
         uint64_t tail = h->tail, avail = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE) - tail;
 
         if (avail > 0) {
@@ -232,16 +222,16 @@ static ssize_t pipe_read(struct libos_file *f, void *buf, size_t n)
 
             if (first > k)
                 first = k;
-            ring_copy(buf, p->data + at, first);
-            ring_copy((uint8_t *)buf + first, p->data, k - first);
+            pipe_copy(buf, p->data + at, first);
+            pipe_copy((uint8_t *)buf + first, p->data, k - first);
             __atomic_store_n(&h->tail, tail + k, __ATOMIC_RELEASE);
-            lock_drop(&h->read_lock);
+            libos_shared_unlock(&h->read_lock);
             __atomic_thread_fence(__ATOMIC_SEQ_CST);
             if (h->writers_waiting)
                 syscall1(SYS_PIPE_NOTIFY, p->handle);
             return (ssize_t)k;
         }
-        lock_drop(&h->read_lock);
+        libos_shared_unlock(&h->read_lock);
         if (__atomic_load_n(&h->write_closed, __ATOMIC_ACQUIRE) && used(h) == 0)
             return 0;
         if (f->flags & O_NONBLOCK)
@@ -269,7 +259,7 @@ static ssize_t pipe_write(struct libos_file *f, const void *buf, size_t n)
     while (done < n) {
         if (__atomic_load_n(&h->read_closed, __ATOMIC_ACQUIRE))
             return done > 0 ? (ssize_t)done : broken_pipe();
-        lock_take(&h->write_lock);
+        libos_shared_lock(&h->write_lock);
         uint64_t head = h->head,
                  room = CHIME_PIPE_DATA - (head - __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE));
         size_t want = n - done;
@@ -280,17 +270,17 @@ static ssize_t pipe_write(struct libos_file *f, const void *buf, size_t n)
 
             if (first > k)
                 first = k;
-            ring_copy(p->data + at, (const uint8_t *)buf + done, first);
-            ring_copy(p->data, (const uint8_t *)buf + done + first, k - first);
+            pipe_copy(p->data + at, (const uint8_t *)buf + done, first);
+            pipe_copy(p->data, (const uint8_t *)buf + done + first, k - first);
             __atomic_store_n(&h->head, head + k, __ATOMIC_RELEASE);
-            lock_drop(&h->write_lock);
+            libos_shared_unlock(&h->write_lock);
             __atomic_thread_fence(__ATOMIC_SEQ_CST);
             if (h->readers_waiting)
                 syscall1(SYS_PIPE_NOTIFY, p->handle);
             done += k;
             continue;
         }
-        lock_drop(&h->write_lock);
+        libos_shared_unlock(&h->write_lock);
         if (f->flags & O_NONBLOCK)
             return done > 0 ? (ssize_t)done : -EAGAIN;
         int r = end_wait(p, POLLOUT);
@@ -374,56 +364,4 @@ struct libos_file *pipe_file_adopt(int handle, int flags, int *err)
         *err = -ENOMEM;
     }
     return f;
-}
-
-int pipe2(int fds[2], int flags)
-{
-    struct sysret2 r;
-    struct libos_file *rf, *wf;
-    int err = 0, rfd, wfd;
-
-    if (flags & ~(O_NONBLOCK | O_CLOEXEC)) {
-        errno = EINVAL;
-        return -1;
-    }
-    r = syscall3_2(SYS_PIPE_CREATE, 0, 0, 0);
-    if (r.a0 < 0) {
-        errno = libos_errno(r.a0);
-        return -1;
-    }
-    rf = pipe_file_adopt((int)r.a0, O_RDONLY | (flags & O_NONBLOCK), &err);
-    wf = rf ? pipe_file_adopt((int)r.a1, O_WRONLY | (flags & O_NONBLOCK), &err) : NULL;
-    if (!wf) {
-        if (rf)
-            fd_put(rf);
-        else
-            syscall1(SYS_HANDLE_CLOSE, r.a0);
-        syscall1(SYS_HANDLE_CLOSE, r.a1);
-        errno = -err;
-        return -1;
-    }
-    rfd = fd_install(rf, 0);
-    if (rfd < 0) {
-        fd_put(wf);
-        errno = -rfd;
-        return -1;
-    }
-    wfd = fd_install(wf, 0);
-    if (wfd < 0) {
-        close(rfd);
-        errno = -wfd;
-        return -1;
-    }
-    if (flags & O_CLOEXEC) {
-        fcntl(rfd, F_SETFD, FD_CLOEXEC);
-        fcntl(wfd, F_SETFD, FD_CLOEXEC);
-    }
-    fds[0] = rfd;
-    fds[1] = wfd;
-    return 0;
-}
-
-int pipe(int fds[2])
-{
-    return pipe2(fds, 0);
 }

@@ -20,24 +20,6 @@ static uintptr_t me(void)
     return (uintptr_t)pthread_self();
 }
 
-/* Sleep on *word while it holds value, until abstime on clock if given:
- * 0 (woken, maybe spuriously), ETIMEDOUT or EINVAL. */
-static int wait_word(uint32_t *word, uint32_t value, clockid_t clock,
-                     const struct timespec *abstime)
-{
-    uint64_t timeout = CHIME_FOREVER;
-
-    if (abstime != NULL) {
-        int64_t ns = libos_ns_until(clock, abstime);
-        if (ns < 0)
-            return EINVAL;
-        if (ns == 0)
-            return ETIMEDOUT;
-        timeout = (uint64_t)ns;
-    }
-    return libos_futex_wait(word, value, timeout) == CHIME_ETIMEDOUT ? ETIMEDOUT : 0;
-}
-
 /* ---- mutexes ------------------------------------------------------------------ */
 
 int pthread_mutexattr_init(pthread_mutexattr_t *attr)
@@ -215,7 +197,7 @@ static int cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespe
     depth = m->__depth;
     m->__depth = 1;
     pthread_mutex_unlock(m);
-    r = wait_word(&c->__seq, seq, clock, abstime);
+    r = libos_futex_wait_until(&c->__seq, seq, clock, abstime);
     pthread_mutex_lock(m);
     m->__depth = depth;
     __atomic_sub_fetch(&c->__waiters, 1, __ATOMIC_RELAXED);
@@ -303,7 +285,7 @@ static int rwlock_take(pthread_rwlock_t *rw, int write, int try, const struct ti
         uint32_t seq = rw->__seq;
         rw->__waiters++;
         libos_unlock(l);
-        r = wait_word(&rw->__seq, seq, CLOCK_REALTIME, abstime);
+        r = libos_futex_wait_until(&rw->__seq, seq, CLOCK_REALTIME, abstime);
         libos_lock(l);
         rw->__waiters--;
         if (r != 0 && !(write ? rw->__readers == 0 && rw->__writer == 0 : rw->__writer == 0))
@@ -390,7 +372,6 @@ int pthread_once(pthread_once_t *once, void (*init)(void))
         libos_futex_wake(&once->__state, INT_MAX);
         return 0;
     }
-    while ((state = __atomic_load_n(&once->__state, __ATOMIC_ACQUIRE)) == ONCE_RUNNING)
-        libos_futex_wait(&once->__state, ONCE_RUNNING, CHIME_FOREVER);
+    libos_futex_wait_while(&once->__state, ONCE_RUNNING);
     return 0;
 }

@@ -96,6 +96,45 @@ static inline void ring_copy_out(volatile struct ipc_slot *dst, const struct ipc
     d[7] = s[7];
 }
 
+/* The ring operations below are the only code that reads or writes ring
+ * indices; libos/ipc_*.c use them and nothing else. The small steps the
+ * request fastpaths are built from (slot, room, peek, take, release,
+ * publish, the pairs) are always_inline so that they compile to what
+ * hand-written copies would (docs/ipc.md gives the instruction budget);
+ * the rest are ordinary inlines for the slower paths. */
+#define RING_INLINE static inline __attribute__((always_inline))
+
+/* The trust rule, once per side: a count derived from the peer's index is
+ * believed only when it is at most RING_SLOTS. ring_some_valid: 1..slots,
+ * i.e. something to take and nothing corrupt, in one unsigned compare. */
+RING_INLINE int ring_count_valid(uint32_t n)
+{
+    return n <= RING_SLOTS;
+}
+
+RING_INLINE int ring_some_valid(uint32_t n)
+{
+    return n - 1u < RING_SLOTS;
+}
+
+/* The producer's next slot, and the consumer's oldest. */
+RING_INLINE volatile struct ipc_slot *ring_prod_slot(const struct ring_prod *p)
+{
+    return &p->slot[p->next & RING_MASK];
+}
+
+RING_INLINE const volatile struct ipc_slot *ring_cons_slot(const struct ring_cons *c)
+{
+    return &c->slot[c->next & RING_MASK];
+}
+
+/* Room for one more by the head last read. A stale head only overestimates
+ * the fill level, so this is safe to try before paying for a shared load. */
+RING_INLINE int ring_room_known(const struct ring_prod *p)
+{
+    return p->next - p->head_seen < RING_SLOTS;
+}
+
 /* Free slots for the producer: 0..slots, or CHIME_ERANGE when the peer's
  * head is impossible. Reloads the head. */
 static inline long ring_space(struct ring_prod *p)
@@ -103,48 +142,51 @@ static inline long ring_space(struct ring_prod *p)
     uint32_t head = __atomic_load_n(p->head, __ATOMIC_ACQUIRE);
     uint32_t used = p->next - head;
 
-    if (used > RING_SLOTS)
+    if (!ring_count_valid(used))
         return CHIME_ERANGE;
     p->head_seen = head;
     return RING_SLOTS - used;
+}
+
+/* True while the consumer has not taken everything we published (its head
+ * is untrusted: a peer that lies only fools itself). */
+RING_INLINE int ring_prod_unread(const struct ring_prod *p)
+{
+    return __atomic_load_n(p->head, __ATOMIC_ACQUIRE) != p->next;
+}
+
+/* Two-step push for a producer that fills the slot in place: the slot to
+ * write, or NULL when the ring is full or the peer's head is corrupt (then
+ * ring_space says which). Nothing is visible until ring_push_commit. */
+static inline volatile struct ipc_slot *ring_push_begin(struct ring_prod *p)
+{
+    if (__builtin_expect(!ring_room_known(p), 0) && ring_space(p) <= 0)
+        return 0;
+    return ring_prod_slot(p);
+}
+
+/* Publish: the slot written since ring_push_begin becomes the peer's (the
+ * release orders the slot's stores before the tail's). */
+RING_INLINE void ring_push_commit(struct ring_prod *p)
+{
+    p->next++;
+    __atomic_store_n(p->tail, p->next, __ATOMIC_RELEASE);
 }
 
 /* Append *s. CHIME_EAGAIN when full, CHIME_ERANGE when the peer's head is
  * corrupt; nothing is written then. */
 static inline long ring_push(struct ring_prod *p, const struct ipc_slot *s)
 {
-    uint32_t next = p->next;
+    volatile struct ipc_slot *slot = ring_push_begin(p);
 
-    /* A stale head only overestimates the fill level, so it is safe to try
-     * the cached value before paying for a shared load. */
-    if (__builtin_expect(next - p->head_seen >= RING_SLOTS, 0)) {
+    if (__builtin_expect(!slot, 0)) {
         long space = ring_space(p);
 
-        if (space <= 0)
-            return space == 0 ? CHIME_EAGAIN : space;
+        return space < 0 ? space : CHIME_EAGAIN;
     }
-    ring_copy_out(&p->slot[next & RING_MASK], s);
-    p->next = next + 1;
-    __atomic_store_n(p->tail, next + 1, __ATOMIC_RELEASE);
+    ring_copy_out(slot, s);
+    ring_push_commit(p);
     return 0;
-}
-
-/* Two-step push for a producer that fills the slot in place: the slot to
- * write, or NULL when the ring is full or the peer's head is corrupt (then
- * ring_push says which). Nothing is published until ring_push_commit. */
-static inline volatile struct ipc_slot *ring_push_begin(struct ring_prod *p)
-{
-    uint32_t next = p->next;
-
-    if (__builtin_expect(next - p->head_seen >= RING_SLOTS, 0) && ring_space(p) <= 0)
-        return 0;
-    return &p->slot[next & RING_MASK];
-}
-
-static inline void ring_push_commit(struct ring_prod *p)
-{
-    p->next++;
-    __atomic_store_n(p->tail, p->next, __ATOMIC_RELEASE);
 }
 
 /* Descriptors ready for the consumer: 0..slots, or CHIME_ERANGE when the
@@ -154,10 +196,24 @@ static inline long ring_avail(struct ring_cons *c)
     uint32_t tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
     uint32_t avail = tail - c->next;
 
-    if (avail > RING_SLOTS)
+    if (!ring_count_valid(avail))
         return CHIME_ERANGE;
     c->tail_seen = tail;
     return avail;
+}
+
+/* Peek one, reading the tail afresh (one acquire): 1 with *slot = the
+ * oldest slot, or 0 when the ring is empty or the tail corrupt. Nothing is
+ * taken. */
+RING_INLINE int ring_peek(struct ring_cons *c, const volatile struct ipc_slot **slot)
+{
+    uint32_t tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+
+    if (!ring_some_valid(tail - c->next))
+        return 0;
+    c->tail_seen = tail;
+    *slot = ring_cons_slot(c);
+    return 1;
 }
 
 /* Two-step pop for a consumer that reads the slot in place: *slot = the
@@ -167,22 +223,35 @@ static inline long ring_avail(struct ring_cons *c)
  * producer may reuse it. */
 static inline long ring_pop_begin(struct ring_cons *c, const volatile struct ipc_slot **slot)
 {
-    uint32_t next = c->next;
-
-    if (next == c->tail_seen) {
+    if (c->next == c->tail_seen) {
         long avail = ring_avail(c);
 
         if (avail <= 0)
             return avail == 0 ? CHIME_EAGAIN : avail;
     }
-    *slot = &c->slot[next & RING_MASK];
+    *slot = ring_cons_slot(c);
     return 0;
 }
 
-static inline void ring_pop_commit(struct ring_cons *c)
+/* Take the oldest slot privately: it stays ours (the peer cannot reuse it)
+ * until ring_release publishes the head. */
+RING_INLINE void ring_take(struct ring_cons *c)
 {
     c->next++;
+}
+
+/* Give the peer back every slot taken so far (release: our reads of them
+ * happen before it may overwrite them). */
+RING_INLINE void ring_release(struct ring_cons *c)
+{
     __atomic_store_n(c->head, c->next, __ATOMIC_RELEASE);
+}
+
+/* Commit a pop: take the slot and release it. */
+RING_INLINE void ring_pop_commit(struct ring_cons *c)
+{
+    ring_take(c);
+    ring_release(c);
 }
 
 /* Take the oldest descriptor into *out (private memory). CHIME_EAGAIN when
@@ -199,10 +268,59 @@ static inline long ring_pop(struct ring_cons *c, struct ipc_slot *out)
     return 0;
 }
 
-/* True when the consumer has nothing it could pop (empty or corrupt). */
-static inline int ring_empty(struct ring_cons *c)
+/* Forget the tail last read: the next ring_pop_begin reads it again (for a
+ * consumer that read the tail itself, with ring_load_pair). */
+RING_INLINE void ring_forget_tail(struct ring_cons *c)
 {
-    return c->next == c->tail_seen && ring_avail(c) <= 0;
+    c->tail_seen = c->next;
+}
+
+/* ---- one fence for two rings ------------------------------------------ */
+
+/* A side that consumes one ring and produces the other (every client and
+ * server) can publish both of its indices under one release fence: what the
+ * pair stores, captured after both private steps (ring_take and
+ * ring_prod_advance) and before the slot stores that may alias anything. */
+struct ring_pair {
+    volatile uint32_t *head;
+    volatile uint32_t *tail;
+    uint32_t head_value;
+    uint32_t tail_value;
+};
+
+/* Advance the producer privately: the slot at ring_prod_slot is written and
+ * becomes visible with the next ring_publish_pair. */
+RING_INLINE void ring_prod_advance(struct ring_prod *p)
+{
+    p->next++;
+}
+
+RING_INLINE struct ring_pair ring_pair_of(const struct ring_cons *c, const struct ring_prod *p)
+{
+    return (struct ring_pair){c->head, p->tail, c->next, p->next};
+}
+
+/* ring_release(c) and the publish of p in one: the release fence orders the
+ * reads of the slots taken and the stores of the slots filled before both
+ * index stores. */
+RING_INLINE void ring_publish_pair(struct ring_pair x)
+{
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(x.head, x.head_value, __ATOMIC_RELAXED);
+    __atomic_store_n(x.tail, x.tail_value, __ATOMIC_RELAXED);
+}
+
+/* Read the peer's tail of c and one more shared word (a server reads its
+ * control page's seq) under one acquire fence. Returns the count the tail
+ * shows, to be judged with ring_some_valid / ring_count_valid. */
+RING_INLINE uint32_t ring_load_pair(const struct ring_cons *c, const volatile uint32_t *other,
+                                    uint32_t *other_value)
+{
+    uint32_t tail = __atomic_load_n(c->tail, __ATOMIC_RELAXED);
+
+    *other_value = __atomic_load_n(other, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    return tail - c->next;
 }
 
 /* ---- tags ------------------------------------------------------------ */
@@ -211,7 +329,7 @@ static inline int ring_empty(struct ring_cons *c)
  * (generation << 6) | index into a 64-entry table, so a completion with a
  * stale, duplicated or invented tag finds a generation mismatch and is
  * dropped. Tags with RING_TAG_SYNC set belong to the one synchronous call a
- * connection may have outstanding (libos/ipc.c). */
+ * connection may have outstanding (libos/ipc_call.c). */
 #define RING_TAG_SYNC       0x80000000u
 #define RING_TAG_BITS       6
 #define RING_TAG_INDEX(tag) ((tag) & (RING_SLOTS - 1u))
@@ -265,12 +383,6 @@ static inline void ring_tag_free(struct ring_tags *t, uint32_t i)
     t->gen[i] = g ? g : 1;
     t->free |= 1ull << i;
     t->stack[t->nfree++] = (uint8_t)i;
-}
-
-/* Entries in use. */
-static inline unsigned ring_tags_busy(const struct ring_tags *t)
-{
-    return RING_SLOTS - t->nfree;
 }
 
 #endif

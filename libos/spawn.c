@@ -8,7 +8,7 @@
  * boot archive handle is granted so the child can spawn in turn, the
  * descriptors it inherits follow the block (fdinherit.c), and the
  * first thread starts at the ELF entry with sp = a0 = the startup block. */
-#include "spawn.h"
+#include "spawn_child.h"
 #include "lib/elf.h"
 #include "fdinherit.h"
 #include "libos.h"
@@ -25,170 +25,6 @@
 #include <sys/wait.h>
 
 #include "lib/cpio.h"
-
-/* A handle to grant to the child before it starts (chime_spawnattr_grant). */
-struct spawn_grant {
-    int handle;
-    uint32_t rights;
-    char name[CHIME_SPAWN_GRANT_NAME];
-};
-
-/* Attributes: POSIX flags plus the Chime hart mask, priority ceiling and
- * handle grants. */
-struct __posix_spawnattr {
-    short flags;
-    uint64_t hart_mask;   /* 0: any hart */
-    int prio_ceiling_set; /* 0: the kernel's default ceiling */
-    int prio_ceiling;
-    int ngrants;
-    struct spawn_grant grant[CHIME_SPAWN_GRANTS];
-    sigset_t sigdefault; /* POSIX_SPAWN_SETSIGDEF: see posix_spawnattr_setsigdefault */
-};
-
-/* Children spawned and not yet reaped, for waitpid(-1). */
-#define MAX_CHILDREN 64
-static pid_t children[MAX_CHILDREN];
-static struct libos_lock children_lock;
-
-static void children_update(pid_t old, pid_t new)
-{
-    libos_lock(&children_lock);
-    for (int i = 0; i < MAX_CHILDREN; i++) {
-        if (children[i] == old) {
-            children[i] = new;
-            break;
-        }
-    }
-    libos_unlock(&children_lock);
-}
-
-/* ---- attributes and file actions ------------------------------------- */
-
-int posix_spawnattr_init(posix_spawnattr_t *attr)
-{
-    *attr = calloc(1, sizeof(**attr));
-    return *attr == NULL ? ENOMEM : 0;
-}
-
-int posix_spawnattr_destroy(posix_spawnattr_t *attr)
-{
-    free(*attr);
-    *attr = NULL;
-    return 0;
-}
-
-int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags)
-{
-    (*attr)->flags = flags;
-    return 0;
-}
-
-int posix_spawnattr_getflags(const posix_spawnattr_t *__restrict attr, short *__restrict flags)
-{
-    *flags = (*attr)->flags;
-    return 0;
-}
-
-/* A child starts with every signal at its default action (dispositions are
- * not inherited), so the signals POSIX_SPAWN_SETSIGDEF names are default in
- * it whatever the set: it is kept only to be read back. */
-int posix_spawnattr_setsigdefault(posix_spawnattr_t *__restrict attr,
-                                  const sigset_t *__restrict set)
-{
-    (*attr)->sigdefault = *set;
-    return 0;
-}
-
-int posix_spawnattr_getsigdefault(const posix_spawnattr_t *__restrict attr,
-                                  sigset_t *__restrict set)
-{
-    *set = (*attr)->sigdefault;
-    return 0;
-}
-
-int chime_spawnattr_setaffinity(posix_spawnattr_t *attr, uint64_t hart_mask)
-{
-    (*attr)->hart_mask = hart_mask;
-    return 0;
-}
-
-int chime_spawnattr_getaffinity(const posix_spawnattr_t *attr, uint64_t *hart_mask)
-{
-    *hart_mask = (*attr)->hart_mask;
-    return 0;
-}
-
-int chime_spawnattr_setprioceiling(posix_spawnattr_t *attr, int ceiling)
-{
-    if (ceiling < 0 || ceiling > CHIME_PRIO_MAX)
-        return EINVAL;
-    (*attr)->prio_ceiling_set = 1;
-    (*attr)->prio_ceiling = ceiling;
-    return 0;
-}
-
-int chime_spawn(pid_t *pid, char *const argv[], uint64_t hart_mask)
-{
-    posix_spawnattr_t attr;
-    int err = posix_spawnattr_init(&attr);
-
-    if (err != 0)
-        return err;
-    chime_spawnattr_setaffinity(&attr, hart_mask);
-    err = posix_spawn(pid, argv[0], NULL, &attr, argv, NULL);
-    posix_spawnattr_destroy(&attr);
-    return err;
-}
-
-int chime_spawnattr_grant(posix_spawnattr_t *attr, int handle, uint32_t rights, const char *name)
-{
-    struct __posix_spawnattr *a = *attr;
-
-    if (a->ngrants == CHIME_SPAWN_GRANTS)
-        return ENOSPC;
-    if (strlen(name) >= CHIME_SPAWN_GRANT_NAME || strchr(name, '=') != NULL)
-        return EINVAL;
-    a->grant[a->ngrants].handle = handle;
-    a->grant[a->ngrants].rights = rights;
-    strcpy(a->grant[a->ngrants].name, name);
-    a->ngrants++;
-    return 0;
-}
-
-/* Grant attr's handles into space; *env gets envp plus "NAME=<its number
- * there>" for each, in one malloc'd block (pointers, then the new strings)
- * for the caller to free. Returns 0 or a negative CHIME_E* code. */
-static long grants_apply(long space, const struct __posix_spawnattr *a, char *const envp[],
-                         char ***env)
-{
-    enum { ROOM = CHIME_SPAWN_GRANT_NAME + 16 };
-    size_t n = 0;
-    while (envp != NULL && envp[n] != NULL)
-        n++;
-    size_t vec = (n + (size_t)a->ngrants + 1) * sizeof(char *);
-    char **e = malloc(vec + (size_t)a->ngrants * ROOM);
-    if (e == NULL)
-        return CHIME_ENOMEM;
-    char *strings = (char *)e + vec;
-    for (size_t i = 0; i < n; i++)
-        e[i] = envp[i];
-    for (int i = 0; i < a->ngrants; i++) {
-        /* CHIME_R_DMA is never granted: SYS_DMA_GRANT makes the child a
-         * handle to itself with it (see chime_spawnattr_grant). */
-        long h = (a->grant[i].rights & CHIME_R_DMA)
-                     ? syscall2(SYS_DMA_GRANT, a->grant[i].handle, space)
-                     : syscall3(SYS_SPACE_GRANT, space, a->grant[i].handle, a->grant[i].rights);
-        if (h < 0) {
-            free(e);
-            return h;
-        }
-        e[n + (size_t)i] = strings + (size_t)i * ROOM;
-        snprintf(e[n + (size_t)i], ROOM, "%s=%ld", a->grant[i].name, h);
-    }
-    e[n + (size_t)a->ngrants] = NULL;
-    *env = e;
-    return 0;
-}
 
 /* ---- the argument block ----------------------------------------------- */
 
@@ -395,7 +231,7 @@ static long child_build(long space, const struct elf_image *img, const char *elf
         return CHIME_EINVAL;
     if (attr != NULL && *attr != NULL && (*attr)->ngrants > 0) {
         char **env;
-        r = grants_apply(space, *attr, envp, &env);
+        r = spawn_grants_apply(space, *attr, envp, &env);
         if (r < 0) {
             free(fds);
             return r;
@@ -439,7 +275,7 @@ static int spawn_image_fa(pid_t *pid, const char *name, const void *elf, size_t 
         syscall1(SYS_HANDLE_CLOSE, space);
         return err != 0 ? err : libos_errno(r);
     }
-    children_update(0, (pid_t)space);
+    spawn_children_update(0, (pid_t)space);
     if (pid != NULL)
         *pid = (pid_t)space;
     return 0;
@@ -516,83 +352,4 @@ int posix_spawnp(pid_t *__restrict pid, const char *__restrict file,
             return r;
     }
     return spawn_from_archive(pid, file, fa, attr, argv, envp);
-}
-
-/* ---- waiting --------------------------------------------------------- */
-
-int chime_wait_status(long raw)
-{
-    if (raw == CHIME_STATUS_FAULT)
-        return SIGSEGV;
-    if (raw == CHIME_STATUS_KILLED)
-        return SIGKILL;
-    return (int)((raw & 0xff) << 8);
-}
-
-long chime_wait(pid_t pid, uint64_t timeout_ns)
-{
-    long r = syscall2(SYS_SPACE_WAIT, pid, (long)timeout_ns);
-
-    if (r >= 0) {
-        syscall1(SYS_HANDLE_CLOSE, pid);
-        children_update(pid, 0);
-    }
-    return r;
-}
-
-/* waitpid(-1): poll every child, pausing 1 ms between rounds. */
-static pid_t wait_any(int *status, int options)
-{
-    for (;;) {
-        int any = 0;
-
-        for (int i = 0; i < MAX_CHILDREN; i++) {
-            pid_t c = __atomic_load_n(&children[i], __ATOMIC_RELAXED);
-            long r;
-
-            if (c == 0)
-                continue;
-            any = 1;
-            r = chime_wait(c, 0);
-            if (r >= 0) {
-                if (status != NULL)
-                    *status = chime_wait_status(r);
-                return c;
-            }
-        }
-        if (!any) {
-            errno = ECHILD;
-            return -1;
-        }
-        if (options & WNOHANG)
-            return 0;
-        syscall1(SYS_SLEEP, 1000000);
-    }
-}
-
-pid_t waitpid(pid_t pid, int *status, int options)
-{
-    long r;
-
-    if (pid == -1)
-        return wait_any(status, options);
-    if (pid <= 0) {
-        errno = pid == 0 ? ENOSYS : ECHILD;
-        return -1;
-    }
-    r = chime_wait(pid, (options & WNOHANG) ? 0 : CHIME_FOREVER);
-    if (r == CHIME_ETIMEDOUT && (options & WNOHANG))
-        return 0;
-    if (r < 0) {
-        errno = r == CHIME_EBADH ? ECHILD : libos_errno(r);
-        return -1;
-    }
-    if (status != NULL)
-        *status = chime_wait_status(r);
-    return pid;
-}
-
-pid_t wait(int *status)
-{
-    return waitpid(-1, status, 0);
 }

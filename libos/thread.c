@@ -19,10 +19,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define PAGE 4096u
-/* Unmapped bytes kept below every thread stack in its slot. */
-#define STACK_GUARD 0x10000u
-#define STACK_MAX   (LIBOS_THREAD_SLOT - STACK_GUARD)
+#define PAGE      LIBOS_THREAD_PAGE
+#define STACK_MAX LIBOS_THREAD_STACK_MAX
 
 enum { T_JOINABLE, T_DETACHED, T_EXITING };
 
@@ -164,8 +162,7 @@ static void thread_reap(struct chime_thread *t)
 
 static void wait_done(struct chime_thread *t)
 {
-    while (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
-        libos_futex_wait(&t->done, 0, CHIME_FOREVER);
+    libos_futex_wait_while(&t->done, 0);
 }
 
 static void keys_run_destructors(struct chime_thread *t);
@@ -192,8 +189,7 @@ void pthread_exit(void *value)
                                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         libos_thread_leave(&t->done, 0, 0, NULL, 0);
     /* Detached: clean up after ourselves; the stack goes last, in asm. */
-    while (!__atomic_load_n(&t->handle_ready, __ATOMIC_ACQUIRE))
-        libos_futex_wait(&t->handle_ready, 0, CHIME_FOREVER);
+    libos_futex_wait_while(&t->handle_ready, 0);
     syscall1(SYS_HANDLE_CLOSE, t->handle);
     slot = t->slot;
     len = t->map_len;
@@ -256,54 +252,6 @@ int pthread_equal(pthread_t a, pthread_t b)
 int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 {
     return sigprocmask(how, set, old) < 0 ? errno : 0;
-}
-
-/* ---- attributes -------------------------------------------------------------- */
-
-int pthread_attr_init(pthread_attr_t *attr)
-{
-    *attr = (pthread_attr_t){.__detachstate = PTHREAD_CREATE_JOINABLE,
-                             .__stacksize = LIBOS_THREAD_STACK - PAGE};
-    return 0;
-}
-
-int pthread_attr_destroy(pthread_attr_t *attr)
-{
-    return 0;
-}
-
-int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state)
-{
-    *state = attr->__detachstate;
-    return 0;
-}
-
-int pthread_attr_setdetachstate(pthread_attr_t *attr, int state)
-{
-    if (state != PTHREAD_CREATE_JOINABLE && state != PTHREAD_CREATE_DETACHED)
-        return EINVAL;
-    attr->__detachstate = state;
-    return 0;
-}
-
-int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size)
-{
-    *size = attr->__stacksize;
-    return 0;
-}
-
-int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size)
-{
-    if (size < PTHREAD_STACK_MIN || size > STACK_MAX - 2 * PAGE)
-        return EINVAL;
-    attr->__stacksize = size;
-    return 0;
-}
-
-int pthread_attr_sethartmask_np(pthread_attr_t *attr, unsigned long long hart_mask)
-{
-    attr->__hart_mask = hart_mask;
-    return 0;
 }
 
 /* ---- keys ----------------------------------------------------------------------- */

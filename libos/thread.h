@@ -24,4 +24,10 @@ int chime_thread_join(struct chime_thread *t, void **result);
  * until t is joined. */
 int chime_thread_handle(const struct chime_thread *t);
 
+/* Thread stacks, for thread.c and thread_attr.c: a stack lives in a slot
+ * of LIBOS_THREAD_SLOT bytes (libos.h) above an unmapped guard. */
+#define LIBOS_THREAD_PAGE      4096u
+#define LIBOS_THREAD_GUARD     0x10000u
+#define LIBOS_THREAD_STACK_MAX (LIBOS_THREAD_SLOT - LIBOS_THREAD_GUARD)
+
 #endif

@@ -1,5 +1,5 @@
 /* libos uintr: the syscall half of libos/uintr.h. The masking and dispatch
- * logic that needs no syscall is in uintr_sm.c; the handler trampoline is
+ * logic that needs no syscall is in uintr_delivery.c; the handler trampoline is
  * uintr_entry.S. Every wrapper counts its ecall in uintr_self.syscalls so the
  * benchmark can report syscalls per request without a kernel counter. */
 #include "uintr.h"

@@ -107,7 +107,7 @@ UINTR_INLINE long uipi_send(int index)
 }
 
 /* The two waits without the uintr_self.syscalls count, for a loop that
- * counts in a register and adds it up later (ipc_server.c). */
+ * counts in a register and adds it up later (ipc_server.h). */
 UINTR_INLINE long uintr_wait_uncounted(uint64_t timeout_ns, uint64_t *bits)
 {
     register long a0 __asm__("a0") = (long)timeout_ns;
@@ -156,11 +156,11 @@ long irq_ack(int irq_h);
 /* ---- masking and polling, no syscall ---------------------------------- */
 
 /* Slow half of uintr_enable: runs the handler for bits that arrived while
- * delivery was disabled, until none are pending (uintr_sm.c). */
+ * delivery was disabled, until none are pending (uintr_delivery.c). */
 void uintr_enable_slow(void);
 
 /* Run the handler for bits, then for whatever else is pending, until pending
- * is empty. Called with delivery disabled (uintr_sm.c). */
+ * is empty. Called with delivery disabled (uintr_delivery.c). */
 void uintr_dispatch(uint64_t bits);
 
 /* Post bits to the calling thread itself (atomic OR into its own pending

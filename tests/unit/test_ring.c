@@ -56,7 +56,7 @@ static void test_push_pop_roundtrip(void **state)
     assert_memory_equal(&in, &out, sizeof(in));
     assert_int_equal(sh.hdr.req_head.value, 1);
     assert_int_equal(ring_pop(&cons, &out), CHIME_EAGAIN);
-    assert_true(ring_empty(&cons));
+    assert_int_equal(ring_avail(&cons), 0);
 }
 
 static void test_full_and_empty(void **state)
@@ -111,6 +111,7 @@ static void test_index_wrap(void **state)
 static void test_corrupt_tail(void **state)
 {
     struct ipc_slot s = make(9), out, before;
+    const volatile struct ipc_slot *peeked;
 
     attach(10);
     assert_int_equal(ring_push(&prod, &s), 0);
@@ -120,8 +121,8 @@ static void test_corrupt_tail(void **state)
     sh.hdr.req_tail.value = 10 + RING_SLOTS + 1;
     assert_int_equal(ring_pop(&cons, &out), CHIME_ERANGE);
     assert_int_equal(ring_avail(&cons), CHIME_ERANGE);
-    assert_true(ring_empty(&cons));
-    sh.hdr.req_tail.value = 9; /* behind our head */
+    assert_false(ring_peek(&cons, &peeked)); /* nothing to take */
+    sh.hdr.req_tail.value = 9;               /* behind our head */
     assert_int_equal(ring_pop(&cons, &out), CHIME_ERANGE);
     sh.hdr.req_tail.value = 0x80000000u;
     assert_int_equal(ring_pop(&cons, &out), CHIME_ERANGE);
@@ -211,7 +212,7 @@ static void test_tags(void **state)
     uint64_t seen = 0;
 
     ring_tags_init(&t);
-    assert_int_equal(ring_tags_busy(&t), 0);
+    assert_int_equal(RING_SLOTS - t.nfree, 0);
     for (uint32_t i = 0; i < RING_SLOTS; i++) {
         long tag = ring_tag_alloc(&t);
 
@@ -223,13 +224,13 @@ static void test_tags(void **state)
         seen |= 1ull << RING_TAG_INDEX(tags[i]);
     }
     assert_int_equal(ring_tag_alloc(&t), CHIME_EAGAIN);
-    assert_int_equal(ring_tags_busy(&t), RING_SLOTS);
+    assert_int_equal(RING_SLOTS - t.nfree, RING_SLOTS);
 
     /* A completed tag is stale: a duplicate completion finds nothing. */
     ring_tag_free(&t, RING_TAG_INDEX(tags[3]));
     assert_int_equal(ring_tag_find(&t, tags[3]), CHIME_ENOENT);
     ring_tag_free(&t, RING_TAG_INDEX(tags[3])); /* double free: no effect */
-    assert_int_equal(ring_tags_busy(&t), RING_SLOTS - 1);
+    assert_int_equal(RING_SLOTS - t.nfree, RING_SLOTS - 1);
 
     /* The slot's next tag differs from the stale one. */
     {
@@ -266,14 +267,92 @@ static void test_tag_generation_wrap(void **state)
     }
 }
 
+/* The fastpath steps: peek in place, take privately, release later; a peek
+ * never believes a tail more than RING_SLOTS ahead. */
+static void test_peek_take_release(void **state)
+{
+    const volatile struct ipc_slot *slot = NULL;
+    struct ipc_slot in = make(9);
+
+    attach(RING_SLOTS - 1); /* the indices wrap during the test */
+    assert_false(ring_peek(&cons, &slot));
+    assert_int_equal(ring_push(&prod, &in), 0);
+    assert_true(ring_peek(&cons, &slot));
+    assert_int_equal(slot->tag, 9);
+    ring_take(&cons);
+    /* Taken but not released: the producer still sees the slot in use. */
+    assert_int_equal(sh.hdr.req_head.value, RING_SLOTS - 1);
+    assert_true(ring_prod_unread(&prod));
+    assert_int_equal(ring_space(&prod), RING_SLOTS - 1);
+    ring_release(&cons);
+    assert_int_equal(sh.hdr.req_head.value, RING_SLOTS);
+    assert_false(ring_prod_unread(&prod));
+    assert_int_equal(ring_space(&prod), RING_SLOTS);
+    assert_false(ring_peek(&cons, &slot));
+    /* A corrupt tail: nothing to peek, and the cached tail is not moved. */
+    sh.hdr.req_tail.value = cons.next + RING_SLOTS + 1;
+    assert_false(ring_peek(&cons, &slot));
+    assert_int_equal(cons.tail_seen, RING_SLOTS);
+    sh.hdr.req_tail.value = cons.next + RING_SLOTS;
+    assert_true(ring_peek(&cons, &slot));
+}
+
+/* One side's two rings, published together: the consumer's head of one and
+ * the producer's tail of the other, and the tail read with a second word. */
+static void test_pair(void **state)
+{
+    static struct shared other;
+    struct ring_prod cpl_prod;
+    struct ring_cons cpl_cons;
+    struct ring_pair pub;
+    struct ipc_slot in = make(3), out;
+    uint32_t word = 77, seen = 0;
+
+    attach(0);
+    memset(&other, 0, sizeof(other));
+    ring_prod_init(&cpl_prod, other.slot, &other.hdr.cpl_tail, &other.hdr.cpl_head, 0);
+    ring_cons_init(&cpl_cons, other.slot, &other.hdr.cpl_tail, &other.hdr.cpl_head, 0);
+    assert_int_equal(ring_push(&prod, &in), 0);
+
+    /* "Server": read the request tail with another word, answer in place. */
+    assert_int_equal(ring_load_pair(&cons, &word, &seen), 1);
+    assert_int_equal(seen, 77);
+    assert_true(ring_some_valid(1));
+    assert_false(ring_some_valid(0));
+    assert_false(ring_some_valid(RING_SLOTS + 1));
+    assert_true(ring_count_valid(RING_SLOTS));
+    assert_false(ring_count_valid(RING_SLOTS + 1));
+    ring_copy_out(ring_prod_slot(&cpl_prod), &in);
+    ring_take(&cons);
+    ring_prod_advance(&cpl_prod);
+    pub = ring_pair_of(&cons, &cpl_prod);
+    /* Nothing is visible before the publish... */
+    assert_int_equal(sh.hdr.req_head.value, 0);
+    assert_int_equal(other.hdr.cpl_tail.value, 0);
+    ring_publish_pair(pub);
+    /* ...and both indices are after it. */
+    assert_int_equal(sh.hdr.req_head.value, 1);
+    assert_int_equal(other.hdr.cpl_tail.value, 1);
+    ring_forget_tail(&cons);
+    assert_int_equal(ring_pop(&cons, &out), CHIME_EAGAIN);
+    assert_int_equal(ring_pop(&cpl_cons, &out), 0);
+    assert_memory_equal(&in, &out, sizeof(in));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_push_pop_roundtrip),  cmocka_unit_test(test_full_and_empty),
-        cmocka_unit_test(test_index_wrap),          cmocka_unit_test(test_corrupt_tail),
-        cmocka_unit_test(test_corrupt_head),        cmocka_unit_test(test_producer_sees_progress),
-        cmocka_unit_test(test_push_in_place),       cmocka_unit_test(test_tags),
+        cmocka_unit_test(test_push_pop_roundtrip),
+        cmocka_unit_test(test_full_and_empty),
+        cmocka_unit_test(test_index_wrap),
+        cmocka_unit_test(test_corrupt_tail),
+        cmocka_unit_test(test_corrupt_head),
+        cmocka_unit_test(test_producer_sees_progress),
+        cmocka_unit_test(test_push_in_place),
+        cmocka_unit_test(test_tags),
         cmocka_unit_test(test_tag_generation_wrap),
+        cmocka_unit_test(test_peek_take_release),
+        cmocka_unit_test(test_pair),
     };
 
     return cmocka_run_group_tests_name("ring", tests, NULL, NULL);

@@ -1,6 +1,7 @@
-/* The user-side uintr state machine: the parts of libos/uintr.h that need no
- * syscall, kept apart from uintr.c so the host unit test (tests/unit/
- * test_uintr_sm.c) can run them against a state page in ordinary memory.
+/* uintr delivery on the user side: the state machine of masking and
+ * delivery, the parts of libos/uintr.h that need no syscall, kept apart from
+ * uintr.c so the host unit test (tests/unit/test_uintr_delivery.c) can run
+ * them against a state page in ordinary memory.
  *
  * States of one receiver thread, as this file sees them:
  *

@@ -1,4 +1,4 @@
-/* Host tests for libos/uintr_sm.c: the user side of uintr masking and
+/* Host tests for libos/uintr_delivery.c: the user side of uintr masking and
  * dispatch. The receiver state page is ordinary memory here; "the kernel
  * posting a vector" is the test ORing a bit into pending, and "the kernel
  * entering the handler" is the test calling uintr_dispatch the way
@@ -206,5 +206,5 @@ int main(void)
         cmocka_unit_test_setup(test_nested_masking, setup),
     };
 
-    return cmocka_run_group_tests_name("uintr_sm", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("uintr_delivery", tests, NULL, NULL);
 }
