@@ -1,5 +1,6 @@
-/* IPC services, connections and lends (see ipc.h). */
-#include "ipc.h"
+/* IPC connections (see ipc.h): connect, disconnect, a server's view of a
+ * connection, and undoing one side when it closes or its process exits. */
+#include "ipc_priv.h"
 #include "cpu.h"
 #include "frame.h"
 #include "frames.h"
@@ -12,212 +13,9 @@
 #include <chime/errno.h>
 #include <chime/types.h>
 
-_Static_assert(HANDLE_MAX <= IPC_CTL_HANDLES, "the control page covers every handle");
-
-static struct list services = {&services, &services};
-
-#define LEND_WINDOW ((uint64_t)IPC_LEND_SLOTS * IPC_LEND_SLOT_SIZE)
-/* A connection end's rights: everything but GRANT, which it never gains. */
-#define CONN_RIGHTS (CHIME_R_ALL & ~CHIME_R_GRANT)
-
-/* ---- services ----------------------------------------------------------------- */
-
-static struct service *service_find(const char *name, size_t len)
-{
-    struct list *pos, *tmp;
-    list_for_each_safe(pos, tmp, &services)
-    {
-        struct service *svc = container_of(pos, struct service, link);
-        if (svc->len == len && memcmp(svc->name, name, len) == 0)
-            return svc;
-    }
-    return NULL;
-}
-
-static void service_unpublish(struct service *svc)
-{
-    struct space *s = svc->server;
-    if (!s)
-        return;
-    list_remove(&svc->link);
-    if (s->root) {
-        pt_unmap_range(s->root, svc->ctl_va, PAGE_SIZE);
-        space_tlb_flush(s);
-        space_karea_free(s, svc->ctl_va, PAGE_SIZE);
-    }
-    svc->server = NULL;
-}
-
-void service_destroy(struct service *svc)
-{
-    service_unpublish(svc);
-    struct list *pos, *tmp;
-    list_for_each_safe(pos, tmp, &svc->conns)
-    {
-        struct conn *c = container_of(pos, struct conn, svc_link);
-        c->svc = NULL;
-        list_remove(pos);
-    }
-    frame_free(svc->ctl_pa);
-    kobj_put(&svc->vec->obj);
-    kfree(svc);
-}
-
-/* Tell c's server that the connection on its handle changed (see the
- * control page in include/chime/ipc.h). Cannot fail and loses nothing. */
-static void ctl_mark(struct conn *c)
-{
-    struct service *svc = c->svc;
-    int32_t h = c->end[CONN_SERVER].handle;
-    if (!svc || h < 0 || h >= IPC_CTL_HANDLES)
-        return;
-    struct ipc_ctl_page *p = svc->ctl;
-    __atomic_fetch_or(&p->changed[h / 64], 1ull << (h % 64), __ATOMIC_RELAXED);
-    __atomic_fetch_or(&p->summary, 1ull << (h / 64), __ATOMIC_RELEASE);
-    __atomic_fetch_add(&p->seq.value, 1, __ATOMIC_RELEASE);
-    if (svc->server && svc->vec->recv)
-        uintr_post(svc->vec->recv, svc->vec->bit);
-}
-
-/* Copy a service name argument: its length, or a negative error. */
-static long name_from_user(char *name, uint64_t uname, uint64_t len)
-{
-    if (len == 0 || len >= CHIME_IPC_NAME_MAX)
-        return CHIME_EINVAL;
-    if (copy_from_user(name, uname, len) < 0)
-        return CHIME_EFAULT;
-    return (long)len;
-}
-
-long sys_ipc_serve(struct trapframe *tf)
-{
-    struct thread *cur = this_cpu()->current;
-    struct space *s = cur->space;
-    char name[CHIME_IPC_NAME_MAX];
-    long len = name_from_user(name, tf->a0, tf->a1);
-    if (len < 0)
-        return len;
-    if (tf->a2 >= CHIME_UINTR_VECTORS)
-        return CHIME_EINVAL;
-    if (service_find(name, (size_t)len))
-        return CHIME_EEXIST;
-    struct service *svc = kalloc(sizeof(*svc));
-    struct vector *vec = uintr_vector_get(cur, (unsigned)tf->a2);
-    uint64_t pa = frame_alloc(), va = space_karea_alloc(s, PAGE_SIZE);
-    if (!svc || !vec || !pa || !va ||
-        space_map_frame(s, va, pa, CHIME_PROT_READ | CHIME_PROT_WRITE) < 0) {
-        if (pa)
-            frame_free(pa);
-        space_karea_free(s, va, PAGE_SIZE);
-        kfree(svc);
-        return CHIME_ENOMEM;
-    }
-    kobj_init(&svc->obj, CHIME_OBJ_SERVICE);
-    memcpy(svc->name, name, (size_t)len);
-    svc->len = (size_t)len;
-    svc->server = s;
-    kobj_get(&vec->obj);
-    svc->vec = vec;
-    svc->ctl = phys_to_virt(pa);
-    svc->ctl_pa = pa;
-    svc->ctl_va = va;
-    list_init(&svc->conns);
-    list_push_back(&services, &svc->link);
-    int h = handle_install(&s->handles, &svc->obj, CHIME_R_ALL);
-    kobj_put(&svc->obj); /* the handle owns it; a full table unpublishes it at once */
-    tf->a1 = va;
-    return h;
-}
-
-/* ---- lends --------------------------------------------------------------------
- * A lend slot's pages in the server change only by rewriting their PTEs in
- * place, one store each, then one shootdown: a hart still reading through a
- * page sees the old frame or the new one, never a hole. Revoked pages point
- * at the connection's scratch frame; a page once mapped stays mapped while
- * the server's side lives. A new lend takes the free slot freed longest ago. */
-
-static uint64_t lend_slot_va(const struct conn *c, int i)
-{
-    return c->lend_base + (uint64_t)i * IPC_LEND_SLOT_SIZE;
-}
-
-static struct ipc_lend_entry *lend_table(const struct conn *c)
-{
-    return phys_to_virt(c->lend_table_pa);
-}
-
-/* Point srv's PTE at va to pa with CHIME_PROT_* prot (sys_ipc_lend made
- * its table; were it gone, the page would stay unmapped: safe too). */
-static void lend_pte_set(struct space *srv, uint64_t va, uint64_t pa, uint32_t prot)
-{
-    uint64_t *pte = pt_walk(srv->root, va, false);
-    if (pte)
-        __atomic_store_n(pte, PA_TO_PTE(pa) | pt_user_flags(prot), __ATOMIC_RELAXED);
-}
-
-/* Clear lend i's record and table entry (the pages stay as they are). */
-static void lend_forget(struct conn *c, int i)
-{
-    struct ipc_lend_entry *e = &lend_table(c)[i];
-    e->va = 0;
-    e->len = 0;
-    e->prot = 0;
-    e->gen++;
-    c->lend[i] = (struct lend){0};
-    c->freed_at[i] = ++c->lend_clock;
-}
-
-/* End lend i: its entry is cleared, its pages in the server become scratch.
- * The caller flushes the server's TLB (once, for all it revoked) before
- * anything may free the lent frames. Returns whether the server needs it. */
-static bool lend_revoke(struct conn *c, int i)
-{
-    struct space *srv = c->space[CONN_SERVER];
-    uint64_t n = c->lend[i].npages;
-    if (!c->lend[i].client_va)
-        return false;
-    lend_forget(c, i);
-    if (!srv || !srv->root)
-        return false;
-    uint64_t base = lend_slot_va(c, i);
-    for (uint64_t p = 0; p < n; p++)
-        lend_pte_set(srv, base + p * PAGE_SIZE, c->scratch_pa, CHIME_PROT_READ | CHIME_PROT_WRITE);
-    return true;
-}
-
-/* Revoke every lend of c, with one shootdown. */
-static void lends_revoke_all(struct conn *c)
-{
-    bool flush = false;
-    for (int i = 0; i < IPC_LEND_SLOTS; i++)
-        flush |= lend_revoke(c, i);
-    if (flush)
-        space_tlb_flush(c->space[CONN_SERVER]);
-}
-
-void ipc_revoke_range(struct space *s, uint64_t va, uint64_t len)
-{
-    struct list *pos, *tmp;
-    list_for_each_safe(pos, tmp, &s->conns)
-    {
-        struct conn_end *e = container_of(pos, struct conn_end, link);
-        if (e->side != CONN_CLIENT)
-            continue;
-        struct conn *c = e->conn;
-        bool flush = false;
-        for (int i = 0; i < IPC_LEND_SLOTS; i++) {
-            uint64_t lo = c->lend[i].client_va, hi = lo + c->lend[i].npages * PAGE_SIZE;
-            if (lo && lo < va + len && va < hi)
-                flush |= lend_revoke(c, i);
-        }
-        if (flush)
-            space_tlb_flush(c->space[CONN_SERVER]);
-    }
-}
-
 /* The connection behind h in the caller's table, seen from `side`, while
  * the caller still is that side (CHIME_EPIPE once it was disconnected). */
-static struct conn *conn_from_handle(int64_t h, int side, int *err)
+struct conn *conn_from_handle(int64_t h, int side, int *err)
 {
     struct space *s = this_cpu()->current->space;
     struct kobj *o = handle_lookup(&s->handles, h, CHIME_OBJ_CONN, 0, err);
@@ -234,78 +32,6 @@ static struct conn *conn_from_handle(int64_t h, int side, int *err)
     }
     return e->conn;
 }
-
-/* The free lend slot freed longest ago (never used: first), or -1. */
-static int lend_slot_pick(const struct conn *c)
-{
-    int best = -1;
-    for (int i = 0; i < IPC_LEND_SLOTS; i++)
-        if (!c->lend[i].client_va && (best < 0 || c->freed_at[i] < c->freed_at[best]))
-            best = i;
-    return best;
-}
-
-long sys_ipc_lend(struct trapframe *tf)
-{
-    int err;
-    struct conn *c = conn_from_handle((int64_t)tf->a0, CONN_CLIENT, &err);
-    if (!c)
-        return err;
-    struct space *cl = c->space[CONN_CLIENT], *srv = c->space[CONN_SERVER];
-    uint64_t va = tf->a1, len = tf->a2, prot = tf->a3;
-    if (!srv || srv->state != S_ALIVE)
-        return CHIME_EPIPE;
-    if (!prot || (prot & ~(uint64_t)(CHIME_PROT_READ | CHIME_PROT_WRITE)) || len == 0)
-        return CHIME_EINVAL;
-    uint64_t first = ALIGN_DOWN(va, PAGE_SIZE);
-    if (va < CHIME_USER_BASE || va >= CHIME_KAREA_BASE || len > CHIME_KAREA_BASE - va)
-        return CHIME_EFAULT;
-    uint64_t npages = (ALIGN_UP(va + len, PAGE_SIZE) - first) / PAGE_SIZE;
-    if (npages * PAGE_SIZE > IPC_LEND_SLOT_SIZE)
-        return CHIME_EINVAL;
-    uint64_t need = PTE_R | ((prot & CHIME_PROT_WRITE) ? PTE_W : 0);
-    for (uint64_t p = 0; p < npages; p++)
-        if (!pt_translate(cl->root, first + p * PAGE_SIZE, need))
-            return CHIME_EFAULT;
-    int i = lend_slot_pick(c);
-    if (i < 0)
-        return CHIME_EAGAIN;
-    uint64_t base = lend_slot_va(c, i);
-    /* Every page table the slot needs, before anything changes. */
-    for (uint64_t p = c->mapped[i]; p < npages; p++)
-        if (!pt_walk(srv->root, base + p * PAGE_SIZE, true))
-            return CHIME_ENOMEM;
-    for (uint64_t p = 0; p < npages; p++)
-        lend_pte_set(srv, base + p * PAGE_SIZE, pt_translate(cl->root, first + p * PAGE_SIZE, need),
-                     (uint32_t)prot);
-    space_tlb_flush(srv);
-    c->mapped[i] = (uint32_t)MAX(c->mapped[i], npages);
-    c->lend[i] = (struct lend){.client_va = first, .npages = npages, .owner = cl};
-    struct ipc_lend_entry *e = &lend_table(c)[i];
-    e->va = base + (va - first);
-    e->len = len;
-    e->prot = (uint32_t)prot;
-    e->gen++;
-    return (long)e->va;
-}
-
-long sys_ipc_unlend(struct trapframe *tf)
-{
-    int err;
-    struct conn *c = conn_from_handle((int64_t)tf->a0, CONN_CLIENT, &err);
-    if (!c)
-        return err;
-    for (int i = 0; i < IPC_LEND_SLOTS; i++) {
-        if (c->lend[i].client_va && lend_table(c)[i].va == tf->a1) {
-            if (lend_revoke(c, i))
-                space_tlb_flush(c->space[CONN_SERVER]);
-            return 0;
-        }
-    }
-    return CHIME_ENOENT;
-}
-
-/* ---- connections -------------------------------------------------------------- */
 
 static struct ipc_header *conn_header(const struct conn *c)
 {
@@ -364,13 +90,7 @@ static void conn_close_side(struct conn *c, int side)
 
 void ipc_space_exit(struct space *s)
 {
-    struct list *pos, *tmp;
-    list_for_each_safe(pos, tmp, &services)
-    {
-        struct service *svc = container_of(pos, struct service, link);
-        if (svc->server == s)
-            service_unpublish(svc);
-    }
+    services_unpublish(s);
     /* Whatever references to its ends remain, they no longer reach s. */
     while (!list_empty(&s->conns)) {
         struct conn_end *e = container_of(s->conns.next, struct conn_end, link);
