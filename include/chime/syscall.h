@@ -131,7 +131,20 @@ enum chime_sysno {
                                 [va, va+len), which must be kernel-placed
                                 memory (connection buffers, lends, DMA memory)
                                 and mapped; CHIME_ERANGE if more than max (or
-                                512) pages */
+                                512) pages. In a lend window the lend must
+                                be live and hold the range (else
+                                CHIME_EFAULT), and the whole lend's frames
+                                get pinned (once per lend): if the client
+                                unlends, unmaps or exits, they are not
+                                reused until SYS_DMA_RELEASE or the
+                                server's side of the connection closes */
+    SYS_DMA_RELEASE = 73,    /* (dma h, lend va, gen) -> 0: drop the pin
+                                SYS_DMA_PHYS took on the lend with lend-
+                                table generation gen in the slot holding
+                                va (call it when the device is done with
+                                that lend); CHIME_EINVAL (va in no lend
+                                window the caller serves), CHIME_ENOENT
+                                (no such pin) */
 
 
     /* ---- pipes (see pipe.h) ------------------------------------------ */
