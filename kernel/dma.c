@@ -107,9 +107,6 @@ long sys_dma_phys(struct trapframe *tf)
         return CHIME_ERANGE;
     if (!user_range_ok(out, pages * sizeof(uint64_t)))
         return CHIME_EFAULT;
-    long pin = ipc_lend_pin(s, va, len);
-    if (pin < 0)
-        return pin;
     uint64_t buf[64];
     for (uint64_t done = 0; done < pages;) {
         uint64_t n = MIN(pages - done, ARRAY_SIZE(buf));
@@ -123,7 +120,9 @@ long sys_dma_phys(struct trapframe *tf)
             return CHIME_EFAULT;
         done += n;
     }
-    return (long)pages;
+    /* Only a call that succeeds pins (the caller then knows to release). */
+    long pin = ipc_lend_pin(s, va, len);
+    return pin < 0 ? pin : (long)pages;
 }
 
 /* (dma h, lend va, gen) -> 0: the pin SYS_DMA_PHYS took on the lend with
