@@ -3,6 +3,7 @@
 #include "dma.h"
 #include "cpu.h"
 #include "frame.h"
+#include "ipc.h"
 #include "space.h"
 #include "thread.h"
 #include "vm.h"
@@ -89,7 +90,8 @@ long sys_dma_alloc(struct trapframe *tf)
 /* (dma h, va, len, out, max) -> pages: out[i] = physical address of the
  * i-th page of [va, va+len) (page-aligned; the first byte is at out[0] +
  * va % page size). Only kernel-placed memory (connection buffers, lend
- * windows, DMA memory) answers: that is memory the kernel keeps in place. */
+ * windows, DMA memory) answers: that is memory the kernel keeps in place.
+ * Pages of a lend get pinned (ipc_lend_pin) until sys_dma_release. */
 long sys_dma_phys(struct trapframe *tf)
 {
     int err;
@@ -118,5 +120,21 @@ long sys_dma_phys(struct trapframe *tf)
             return CHIME_EFAULT;
         done += n;
     }
-    return (long)pages;
+    /* Only a call that succeeds pins (the caller then knows to release). */
+    long pin = ipc_lend_pin(s, va, len);
+    return pin < 0 ? pin : (long)pages;
+}
+
+/* (dma h, lend va, gen) -> 0: the pin SYS_DMA_PHYS took on the lend with
+ * generation gen in the lend slot holding va goes; frames the client freed
+ * meanwhile go back to the allocator now. */
+long sys_dma_release(struct trapframe *tf)
+{
+    int err;
+    struct space *s = dma_self((int64_t)tf->a0, &err);
+    if (!s)
+        return err;
+    if (tf->a2 > UINT32_MAX)
+        return CHIME_EINVAL;
+    return ipc_lend_unpin(s, tf->a1, (uint32_t)tf->a2);
 }

@@ -21,5 +21,6 @@ void dma_give_root(struct space *s);
 long sys_dma_grant(struct trapframe *tf);
 long sys_dma_alloc(struct trapframe *tf);
 long sys_dma_phys(struct trapframe *tf);
+long sys_dma_release(struct trapframe *tf);
 
 #endif

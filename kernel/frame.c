@@ -162,10 +162,72 @@ uint64_t frame_alloc_contig(uint64_t n)
     return pa;
 }
 
+/* Pin counts, one per frame of the pool, allocated at the first pin; the
+ * top bit says a pinned frame was freed and goes at its last unpin. */
+#define PIN_FREED 0x8000u
+#define PIN_MAX   0x7fffu
+static uint16_t *pins;
+
+static uint16_t *pin_of(uint64_t pa)
+{
+    uint64_t i = (pa - kernel_frames.base) / PAGE_SIZE;
+    return pins && pa >= kernel_frames.base && i < kernel_frames.nframes ? &pins[i] : NULL;
+}
+
+bool frame_pin(uint64_t pa)
+{
+    if (pa < kernel_frames.base || (pa - kernel_frames.base) / PAGE_SIZE >= kernel_frames.nframes)
+        return true;
+    if (!pins) {
+        uint64_t n = ALIGN_UP(kernel_frames.nframes * sizeof(uint16_t), PAGE_SIZE) / PAGE_SIZE;
+        uint64_t at = frame_pool_alloc_contig(&kernel_frames, n, 1);
+        if (!at)
+            return false;
+        frames_zero(at, n);
+        pins = phys_to_virt(at);
+    }
+    uint16_t *c = pin_of(pa);
+    if ((*c & PIN_MAX) == PIN_MAX)
+        return false;
+    (*c)++;
+    return true;
+}
+
+void frame_unpin(uint64_t pa)
+{
+    uint16_t *c = pin_of(pa);
+    if (!c)
+        return;
+    if (!(*c & PIN_MAX))
+        panic("frame_unpin: %lx is not pinned", pa);
+    if (--*c == PIN_FREED) {
+        *c = 0;
+        if (!frame_pool_free(&kernel_frames, ALIGN_DOWN(pa, PAGE_SIZE), 1))
+            panic("frame_unpin: %lx was free", pa);
+    }
+}
+
 void frame_free_n(uint64_t pa, uint64_t n)
 {
-    if (!frame_pool_free(&kernel_frames, pa, n))
-        panic("frame_free: bad or double free of %lx (+%lu)", pa, n);
+    bool pinned = false;
+    for (uint64_t i = 0; pins && i < n && !pinned; i++) {
+        uint16_t *c = pin_of(pa + i * PAGE_SIZE);
+        pinned = c && *c;
+    }
+    if (!pinned) {
+        if (!frame_pool_free(&kernel_frames, pa, n))
+            panic("frame_free: bad or double free of %lx (+%lu)", pa, n);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uint16_t *c = pin_of(pa + i * PAGE_SIZE);
+        if (c && (*c & PIN_FREED))
+            panic("frame_free: double free of pinned %lx", pa + i * PAGE_SIZE);
+        if (c && *c)
+            *c |= PIN_FREED; /* frame_unpin frees it */
+        else if (!frame_pool_free(&kernel_frames, pa + i * PAGE_SIZE, 1))
+            panic("frame_free: bad or double free of %lx", pa + i * PAGE_SIZE);
+    }
 }
 
 void frame_free(uint64_t pa)

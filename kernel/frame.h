@@ -42,4 +42,12 @@ uint64_t frame_alloc_contig(uint64_t n);
 void frame_free(uint64_t pa);
 void frame_free_n(uint64_t pa, uint64_t n);
 
+/* DMA pins: a pinned frame that is freed stays allocated until its last
+ * pin goes (frame_unpin frees it then), so a device may keep writing it.
+ * frame_pin is false when the count is full or no memory for the counts
+ * is left; frames outside RAM (MMIO) need no pin: true, and unpin ignores
+ * them. */
+bool frame_pin(uint64_t pa);
+void frame_unpin(uint64_t pa);
+
 #endif

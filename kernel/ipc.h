@@ -46,8 +46,10 @@ struct conn_end {
 /* A lend: pages of `owner` mapped into the server's lend slot. The frames
  * belong to owner's page table (today always the client's): they live while
  * it maps them, and every path that could free them (unmap, protect, exit)
- * revokes the lend first. A driver that must keep frames past the client's
- * exit (DMA) would take them over here. */
+ * revokes the lend first. A DMA-capable server that took the lend's
+ * physical addresses (SYS_DMA_PHYS) holds a lend_pin on its frames: freed
+ * meanwhile, they stay allocated until the server lets the pin go
+ * (SYS_DMA_RELEASE) or its side of the connection closes. */
 struct lend {
     uint64_t client_va;  /* first lent page in owner, 0 = slot free */
     uint64_t npages;     /* pages lent */
@@ -74,8 +76,9 @@ struct conn {
     uint32_t mapped[IPC_LEND_SLOTS];
     uint64_t freed_at[IPC_LEND_SLOTS]; /* lend_clock when the slot was freed */
     uint64_t lend_clock;
-    uint32_t refs;        /* ends still open */
-    struct list svc_link; /* in svc->conns */
+    uint32_t refs;         /* ends still open */
+    struct lend_pin *pins; /* DMA pins of lends, live or ended (ipc_lend.c) */
+    struct list svc_link;  /* in svc->conns */
 };
 
 void service_destroy(struct service *svc);
@@ -86,6 +89,14 @@ void conn_end_release(struct conn_end *e);
 void ipc_space_exit(struct space *s);
 /* s is about to unmap [va, va+len): revoke lends of those pages first. */
 void ipc_revoke_range(struct space *s, uint64_t va, uint64_t len);
+/* SYS_DMA_PHYS by server s on [va, va+len): when that is in a lend window
+ * of a connection s serves, the lend there must be live and hold it (else
+ * CHIME_EFAULT), and its frames get pinned, once per lend (CHIME_ENOMEM
+ * when they cannot be). 0 otherwise. */
+long ipc_lend_pin(struct space *s, uint64_t va, uint64_t len);
+/* Drop s's pin of the lend with generation gen in the slot holding va:
+ * 0, CHIME_EINVAL (va in no lend window of s), CHIME_ENOENT (no such pin). */
+long ipc_lend_unpin(struct space *s, uint64_t va, uint32_t gen);
 
 long sys_ipc_serve(struct trapframe *tf);
 long sys_ipc_connect(struct trapframe *tf);

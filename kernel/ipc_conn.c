@@ -67,7 +67,8 @@ static void conn_close_side(struct conn *c, int side)
         space_tlb_flush(s);
         space_karea_free(s, c->va[side], c->size);
         if (side == CONN_SERVER) {
-            space_karea_free(s, c->lend_base, LEND_WINDOW);
+            if (!lend_pins_orphan(c, s))
+                space_karea_free(s, c->lend_base, LEND_WINDOW);
             space_karea_free(s, c->lend_table_va, PAGE_SIZE);
         }
     }
@@ -76,6 +77,7 @@ static void conn_close_side(struct conn *c, int side)
         c->lend_base = 0;
         c->lend_table_va = 0;
         memset(c->mapped, 0, sizeof(c->mapped));
+        lend_pins_drop_all(c); /* (the server's space is gone already) */
     }
     if (c->send_index[side] >= 0 && s->senders && s->senders->entry[c->send_index[side]])
         uintr_sender_remove(s, c->send_index[side]);
@@ -96,10 +98,14 @@ void ipc_space_exit(struct space *s)
         struct conn_end *e = container_of(s->conns.next, struct conn_end, link);
         conn_close_side(e->conn, e->side);
     }
+    /* A driver that ends lets its pins go: it can no longer say when its
+     * device is done (docs/write-a-driver.md). */
+    lend_orphans_drop(s);
 }
 
 static void conn_free(struct conn *c)
 {
+    lend_pins_drop_all(c);
     list_remove(&c->svc_link);
     if (c->buf)
         kobj_put(&c->buf->obj);

@@ -167,3 +167,161 @@ long sys_ipc_unlend(struct trapframe *tf)
     }
     return CHIME_ENOENT;
 }
+
+/* ---- DMA pins ------------------------------------------------------------
+ * A pin keeps the frames of one lend (slot, generation) allocated: frames
+ * the client frees meanwhile (unlend then unmap, or exit) go back only when
+ * the pin goes, so a device still writing them writes nobody else's. A
+ * server's side of a connection may close with pins held (a server library
+ * lets a client's connection go at once): they become orphans of that
+ * server, found by the old window address, whose range stays reserved in
+ * the server's kernel-placed area until the last of them goes. */
+struct lend_pin {
+    struct lend_pin *next;
+    struct space *srv; /* orphans: the server, and its old lend window */
+    uint64_t base;
+    uint32_t slot, gen;
+    uint64_t npages;
+    uint64_t pa_at;  /* frames holding the page addresses */
+    uint64_t frames; /* how many */
+};
+
+static void pin_free(struct lend_pin *p)
+{
+    uint64_t *pa = phys_to_virt(p->pa_at);
+    for (uint64_t i = 0; i < p->npages; i++)
+        frame_unpin(pa[i]);
+    frame_free_n(p->pa_at, p->frames);
+    kfree(p);
+}
+
+/* The connection s serves whose lend window holds va, and the slot. */
+static struct conn *lend_window_find(struct space *s, uint64_t va, int *slot)
+{
+    struct list *pos, *tmp;
+    list_for_each_safe(pos, tmp, &s->conns)
+    {
+        struct conn_end *e = container_of(pos, struct conn_end, link);
+        struct conn *c = e->conn;
+        if (e->side == CONN_SERVER && c->lend_base && va >= c->lend_base &&
+            va - c->lend_base < LEND_WINDOW) {
+            *slot = (int)((va - c->lend_base) / IPC_LEND_SLOT_SIZE);
+            return c;
+        }
+    }
+    return NULL;
+}
+
+long ipc_lend_pin(struct space *s, uint64_t va, uint64_t len)
+{
+    int i;
+    struct conn *c = lend_window_find(s, va, &i);
+    if (!c)
+        return 0;
+    uint64_t base = lend_slot_va(c, i), n = c->lend[i].npages;
+    if (!c->lend[i].client_va || len > n * PAGE_SIZE - (va - base))
+        return CHIME_EFAULT;
+    uint32_t gen = lend_table(c)[i].gen;
+    for (struct lend_pin *p = c->pins; p; p = p->next)
+        if (p->slot == (uint32_t)i && p->gen == gen)
+            return 0;
+    struct lend_pin *p = kalloc(sizeof(*p));
+    uint64_t frames = ALIGN_UP(n * sizeof(uint64_t), PAGE_SIZE) / PAGE_SIZE;
+    uint64_t at = p ? frame_alloc_contig(frames) : 0;
+    if (!at) {
+        kfree(p);
+        return CHIME_ENOMEM;
+    }
+    *p = (struct lend_pin){.slot = (uint32_t)i, .gen = gen, .pa_at = at, .frames = frames};
+    uint64_t *pa = phys_to_virt(at);
+    for (; p->npages < n; p->npages++) {
+        pa[p->npages] = pt_translate(s->root, base + p->npages * PAGE_SIZE, 0);
+        if (!pa[p->npages] || !frame_pin(pa[p->npages])) {
+            pin_free(p);
+            return CHIME_ENOMEM;
+        }
+    }
+    p->next = c->pins;
+    c->pins = p;
+    return 0;
+}
+
+static struct lend_pin *orphans;
+
+bool lend_pins_orphan(struct conn *c, struct space *srv)
+{
+    if (!c->pins)
+        return false;
+    while (c->pins) {
+        struct lend_pin *p = c->pins;
+        c->pins = p->next;
+        p->srv = srv;
+        p->base = c->lend_base;
+        p->next = orphans;
+        orphans = p;
+    }
+    return true;
+}
+
+/* Drop s's orphan pin (va's slot, gen), and the window once it was the
+ * last of that window: 0, or CHIME_EINVAL / CHIME_ENOENT. */
+static long orphan_unpin(struct space *s, uint64_t va, uint32_t gen)
+{
+    bool window = false;
+    for (struct lend_pin **pp = &orphans; *pp; pp = &(*pp)->next) {
+        struct lend_pin *p = *pp;
+        if (p->srv != s || va < p->base || va - p->base >= LEND_WINDOW)
+            continue;
+        window = true;
+        if (p->slot != (va - p->base) / IPC_LEND_SLOT_SIZE || p->gen != gen)
+            continue;
+        uint64_t base = p->base;
+        *pp = p->next;
+        pin_free(p);
+        for (p = orphans; p; p = p->next)
+            if (p->srv == s && p->base == base)
+                return 0;
+        space_karea_free(s, base, LEND_WINDOW);
+        return 0;
+    }
+    return window ? CHIME_ENOENT : CHIME_EINVAL;
+}
+
+void lend_orphans_drop(struct space *s)
+{
+    for (struct lend_pin **pp = &orphans; *pp;) {
+        struct lend_pin *p = *pp;
+        if (p->srv == s) {
+            *pp = p->next;
+            pin_free(p);
+        } else {
+            pp = &p->next;
+        }
+    }
+}
+
+long ipc_lend_unpin(struct space *s, uint64_t va, uint32_t gen)
+{
+    int i;
+    struct conn *c = lend_window_find(s, va, &i);
+    if (!c)
+        return orphan_unpin(s, va, gen);
+    for (struct lend_pin **pp = &c->pins; *pp; pp = &(*pp)->next) {
+        struct lend_pin *p = *pp;
+        if (p->slot == (uint32_t)i && p->gen == gen) {
+            *pp = p->next;
+            pin_free(p);
+            return 0;
+        }
+    }
+    return CHIME_ENOENT;
+}
+
+void lend_pins_drop_all(struct conn *c)
+{
+    while (c->pins) {
+        struct lend_pin *p = c->pins;
+        c->pins = p->next;
+        pin_free(p);
+    }
+}

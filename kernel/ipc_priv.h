@@ -33,5 +33,12 @@ uint64_t lend_slot_va(const struct conn *c, int i);
 void lend_forget(struct conn *c, int i);
 /* Revoke every lend of c, with one shootdown. */
 void lends_revoke_all(struct conn *c);
+/* Drop every DMA pin of c. */
+void lend_pins_drop_all(struct conn *c);
+/* c's server side (srv) closes: its pins become srv's orphans. True when
+ * there were any: the lend window's range then stays reserved in srv. */
+bool lend_pins_orphan(struct conn *c, struct space *srv);
+/* s exits: its orphan pins go. */
+void lend_orphans_drop(struct space *s);
 
 #endif

@@ -131,6 +131,7 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_DMA_GRANT] = sys_dma_grant,
     [SYS_DMA_ALLOC] = sys_dma_alloc,
     [SYS_DMA_PHYS] = sys_dma_phys,
+    [SYS_DMA_RELEASE] = sys_dma_release,
     [SYS_PIPE_CREATE] = sys_pipe_create,
     [SYS_PIPE_MAP] = sys_pipe_map,
     [SYS_PIPE_UNMAP] = sys_pipe_unmap,

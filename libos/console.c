@@ -176,7 +176,7 @@ static int console_fstat(struct libos_file *f, struct stat *st)
 
 /* ---- terminal requests --------------------------------------------------- */
 
-static void termios_of(struct termios *t, unsigned mode, unsigned vmin)
+static void termios_of(struct termios *t, unsigned mode, unsigned vmin, unsigned vtime)
 {
     memset(t, 0, sizeof(*t));
     t->c_iflag = (mode & CONSOLE_M_ICRNL) ? ICRNL : 0;
@@ -189,7 +189,7 @@ static void termios_of(struct termios *t, unsigned mode, unsigned vmin)
     t->c_cc[VERASE] = CONSOLE_CH_DEL;
     t->c_cc[VKILL] = CONSOLE_CH_KILL;
     t->c_cc[VMIN] = (cc_t)vmin;
-    t->c_cc[VTIME] = 0;
+    t->c_cc[VTIME] = (cc_t)vtime;
     t->c_ispeed = t->c_ospeed = B115200;
 }
 
@@ -222,7 +222,7 @@ static int ioctl_without_server(unsigned long request, void *arg)
 {
     switch (request) {
     case TCGETS:
-        termios_of(arg, CONSOLE_M_DEFAULT, 1);
+        termios_of(arg, CONSOLE_M_DEFAULT, 1, 0);
         return 0;
     case TCDRAIN_LIBOS:
         return 0;
@@ -243,7 +243,7 @@ static int console_ioctl(struct libos_file *f, unsigned long request, void *arg)
     case TCGETS:
         r = console_call(c, CONSOLE_OP_GET_MODE, 0, 0, 0, 0, &cpl);
         if (r == 0)
-            termios_of(arg, cpl.aux, (unsigned)cpl.offset);
+            termios_of(arg, cpl.aux, (unsigned)cpl.offset, (unsigned)cpl.length);
         break;
     case TCSETS:
     case TCSETSW:

@@ -155,8 +155,16 @@
 /* (dma h, va, len, uint64_t *out, max) -> pages: out[i] = physical address
  * of page i of [va, va+len), which must be kernel-placed memory (connection
  * buffers, lends, DMA memory) and mapped; CHIME_ERANGE if more than max (or
- * 512) pages */
+ * 512) pages. In a lend window the lend must be live and hold the range
+ * (else CHIME_EFAULT), and the whole lend's frames get pinned (once per
+ * lend): if the client unlends, unmaps or exits, they are not reused until
+ * SYS_DMA_RELEASE or the server's side of the connection closes */
 #define SYS_DMA_PHYS 72
+/* (dma h, lend va, gen) -> 0: drop the pin SYS_DMA_PHYS took on the lend
+ * with lend-table generation gen in the slot holding va (call it when the
+ * device is done with that lend); CHIME_EINVAL (va in no lend window the
+ * caller serves), CHIME_ENOENT (no such pin) */
+#define SYS_DMA_RELEASE 73
 
 /* ---- pipes (see pipe.h) ------------------------------------------ */
 /* (flags = 0) -> read-end h; a1 = write-end h */

@@ -6,6 +6,13 @@
  * straight into and out of the clients' data areas and lends: the driver
  * only builds descriptor chains of physical addresses.
  *
+ * Lent pages stay pinned while the device may use them: SYS_DMA_PHYS on a
+ * lend pins its frames in the kernel, and the driver lets the pin go
+ * (SYS_DMA_RELEASE) once the last request on that lend has completed and
+ * the lend has ended (or at once when it is too large to cache). A client
+ * that unlends or exits mid-request cannot get its frames reused under the
+ * device: the kernel frees them at the release.
+ *
  * One thread does everything inside ipc_server_run: requests arrive in
  * timestamp order across clients and go to the virtqueue at once, or, when
  * it has no descriptors left, to a FIFO that the interrupt handler drains.
@@ -48,6 +55,9 @@ struct blk_req {
     uint8_t stage; /* enum stage */
     uint8_t in_use;
     uint16_t nseg;
+    int8_t pin_slot; /* lend slot whose pin it uses, -1: none */
+    uint32_t pin_gen;
+    uint64_t pin_va; /* an address in that slot */
     uint64_t sector; /* virtio (512-byte) sector */
     uint64_t len;
     struct vq_seg seg[BLK_SEGS_MAX];
@@ -58,6 +68,7 @@ struct lend_pages {
     uint64_t va;  /* the lend's first byte, 0 = nothing cached */
     uint32_t gen; /* its lend-table generation when looked up */
     uint32_t npages;
+    uint32_t busy; /* requests in flight on it */
     uint64_t *pa;
 };
 
@@ -103,8 +114,69 @@ static long env_handle(const char *name)
 
 /* ---- completing ------------------------------------------------------- */
 
+/* ---- lend pins ---------------------------------------------------------- */
+
+static void pin_release(uint64_t va, uint32_t gen)
+{
+    long r = syscall3(SYS_DMA_RELEASE, dma_h, (long)va, (long)gen);
+
+    if (r < 0)
+        fprintf(stderr, "blk: releasing a lend pin failed (%ld)\n", r);
+}
+
+/* Is lend slot i of cl still the lend cached there? */
+static int lend_live(const struct blk_client *cl, unsigned i)
+{
+    const volatile struct ipc_lend_entry *lends = cl->c ? cl->c->lends : NULL;
+
+    return lends && lends[i].gen == cl->lend[i].gen && lends[i].va == cl->lend[i].va;
+}
+
+/* Let go of the cached lends that ended while nothing was in flight on
+ * them (all of them when the client is gone). */
+static void pins_sweep(struct blk_client *cl)
+{
+    for (unsigned i = 0; i < IPC_LEND_SLOTS; i++) {
+        struct lend_pages *lp = &cl->lend[i];
+
+        if (lp->va && lp->busy == 0 && !lend_live(cl, i)) {
+            pin_release(lp->va, lp->gen);
+            lp->va = 0;
+        }
+    }
+}
+
+/* r is done with the device: drop its use of a lend pin, releasing the pin
+ * when r was its last user and the lend is no longer the cached live one. */
+static void pin_put(struct blk_client *cl, struct blk_req *r)
+{
+    int i = r->pin_slot;
+    struct lend_pages *lp;
+
+    if (i < 0)
+        return;
+    r->pin_slot = -1;
+    lp = &cl->lend[i];
+    if (lp->va && lp->gen == r->pin_gen) {
+        if (--lp->busy == 0 && !lend_live(cl, (unsigned)i)) {
+            pin_release(lp->va, lp->gen);
+            lp->va = 0;
+        }
+        return;
+    }
+    /* An older lend of the slot, or one too large to cache. */
+    for (unsigned k = 0; k < IPC_RING_SLOTS; k++) {
+        const struct blk_req *q = &cl->req[k];
+
+        if (q->in_use && q->pin_slot == i && q->pin_gen == r->pin_gen)
+            return;
+    }
+    pin_release(r->pin_va, r->pin_gen);
+}
+
 static void client_free(struct blk_client *cl)
 {
+    pins_sweep(cl); /* (cl->c is NULL: every pin goes) */
     for (unsigned i = 0; i < IPC_LEND_SLOTS; i++)
         free(cl->lend[i].pa);
     free(cl->data_pa);
@@ -121,6 +193,7 @@ static void finish(struct blk_req *r, long result)
         ipc_reply(cl->c, &cpl);
     }
     r->in_use = 0;
+    pin_put(cl, r);
     cl->inflight--;
     if (!cl->c && cl->inflight == 0)
         client_free(cl);
@@ -284,64 +357,98 @@ static int add_range(struct blk_req *r, const uint64_t *pages, uint64_t first_of
     return 0;
 }
 
-/* The cached pages of the lend holding [va, va+len), or NULL. The lend
+/* The lend slot holding [va, va+len) and its generation, or -1. The lend
  * table is the kernel's; its generation changes at every lend and unlend,
  * so a lookup bracketed by two equal reads of it is of this lend. */
-static const uint64_t *lend_lookup(struct blk_client *cl, uint64_t va, uint64_t len,
-                                   uint64_t *first_page_va)
+static int lend_slot(struct blk_client *cl, uint64_t va, uint64_t len, uint32_t *gen)
 {
     const volatile struct ipc_lend_entry *lends = cl->c->lends;
 
     for (unsigned i = 0; lends && i < IPC_LEND_SLOTS; i++) {
         uint64_t base = lends[i].va, size = lends[i].len;
-        uint32_t gen = lends[i].gen;
-        struct lend_pages *lp = &cl->lend[i];
-        uint64_t first, pages;
 
-        if (!base || va < base || va - base > size || len > size - (va - base))
-            continue;
-        first = base / PAGE * PAGE;
-        pages = (base + size + PAGE - 1) / PAGE - first / PAGE;
-        if (pages > LEND_CACHE_PAGES)
-            return NULL;
-        if (lp->va != base || lp->gen != gen || !lp->pa) {
-            if (!lp->pa)
-                lp->pa = malloc(LEND_CACHE_PAGES * sizeof(uint64_t));
-            if (!lp->pa)
-                return NULL;
-            lp->va = 0;
-            if (syscall5(SYS_DMA_PHYS, dma_h, (long)base, (long)size, (long)lp->pa,
-                         LEND_CACHE_PAGES) != (long)pages ||
-                lends[i].gen != gen || lends[i].va != base)
-                return NULL;
-            lp->va = base;
-            lp->gen = gen;
-            lp->npages = (uint32_t)pages;
-        }
-        *first_page_va = first;
-        return lp->pa;
+        *gen = lends[i].gen;
+        if (base && va >= base && va - base <= size && len <= size - (va - base))
+            return (int)i;
     }
-    return NULL;
+    return -1;
 }
 
+/* The cached (and pinned) pages of lend slot i with generation gen, or
+ * NULL when it is too large to cache (*big set) or changed meanwhile. */
+static const uint64_t *lend_lookup(struct blk_client *cl, unsigned i, uint32_t gen,
+                                   uint64_t *first_page_va, int *big)
+{
+    const volatile struct ipc_lend_entry *lends = cl->c->lends;
+    uint64_t base = lends[i].va, size = lends[i].len;
+    struct lend_pages *lp = &cl->lend[i];
+    uint64_t first = base / PAGE * PAGE;
+    uint64_t pages = (base + size + PAGE - 1) / PAGE - first / PAGE;
+
+    *big = pages > LEND_CACHE_PAGES;
+    if (*big)
+        return NULL;
+    if (lp->va != base || lp->gen != gen) {
+        pins_sweep(cl); /* the old lend of the slot, if unused, and others */
+        if (lp->va) {   /* still in use: its requests release it */
+            lp->va = 0;
+            lp->busy = 0;
+        }
+        if (!lp->pa)
+            lp->pa = malloc(LEND_CACHE_PAGES * sizeof(uint64_t));
+        if (!lp->pa)
+            return NULL;
+        if (syscall5(SYS_DMA_PHYS, dma_h, (long)base, (long)size, (long)lp->pa, LEND_CACHE_PAGES) !=
+            (long)pages)
+            return NULL;
+        lp->va = base; /* pinned now: released by pin_put or pins_sweep */
+        lp->gen = gen;
+        lp->npages = (uint32_t)pages;
+        if (lends[i].gen != gen || lends[i].va != base)
+            return NULL; /* (the sweep of a later lookup releases it) */
+    }
+    *first_page_va = first;
+    return lp->pa;
+}
+
+/* r's segments. A lent payload makes r a user of its lend's pin (r->pin_*,
+ * dropped by pin_put): from here on the error paths must pin_put too. */
 static long payload_segments(struct blk_client *cl, struct blk_req *r, const struct ipc_slot *rq)
 {
     int dw = rq->opcode == BLK_OP_READ;
     uint64_t pages[BLK_SEGS_MAX + 1], first;
     const uint64_t *cached;
+    uint32_t gen;
+    int slot, big;
     long n;
 
     r->nseg = 0;
     if (!(rq->flags & IPC_F_LENT))
         return add_range(r, cl->data_pa + rq->data / PAGE, rq->data % PAGE, rq->length, dw);
-    cached = lend_lookup(cl, rq->data, rq->length, &first);
-    if (cached)
+    slot = lend_slot(cl, rq->data, rq->length, &gen);
+    if (slot < 0)
+        return CHIME_EFAULT;
+    cached = lend_lookup(cl, (unsigned)slot, gen, &first, &big);
+    if (cached) {
+        cl->lend[slot].busy++;
+        r->pin_slot = (int8_t)slot;
+        r->pin_gen = gen;
+        r->pin_va = cl->lend[slot].va;
         return add_range(r, cached + (rq->data / PAGE - first / PAGE), rq->data % PAGE, rq->length,
                          dw);
-    /* A lend too large to cache: this request's pages only. */
+    }
+    if (!big)
+        return CHIME_EFAULT; /* changed while looked up, or no memory */
+    /* A lend too large to cache: this request's pages only (the kernel
+     * pins the whole lend; the last request on it releases the pin). */
     n = syscall5(SYS_DMA_PHYS, dma_h, (long)rq->data, (long)rq->length, (long)pages,
                  (long)(sizeof(pages) / sizeof(pages[0])));
     if (n < 0)
+        return CHIME_EFAULT;
+    r->pin_slot = (int8_t)slot;
+    r->pin_gen = gen;
+    r->pin_va = rq->data;
+    if (cl->c->lends[slot].gen != gen)
         return CHIME_EFAULT;
     return add_range(r, pages, rq->data % PAGE, rq->length, dw);
 }
@@ -388,10 +495,13 @@ static long blk_request(struct ipc_sconn *c, const struct ipc_slot *rq, struct i
     r->flags = rq->flags;
     r->len = rq->length;
     r->sector = rq->offset * (disk.sector_size / BLK_SECTOR_MIN);
+    r->pin_slot = -1;
     if (rq->opcode != BLK_OP_FLUSH) {
         err = payload_segments(cl, r, rq);
-        if (err)
+        if (err) {
+            pin_put(cl, r);
             return err;
+        }
     }
     r->stage = (rq->opcode == BLK_OP_WRITE && (rq->flags & BLK_F_PREFLUSH) && has_flush)
                    ? STAGE_PREFLUSH
@@ -443,6 +553,7 @@ static void blk_disconnect(struct ipc_sconn *c, void *ctx)
         if (r->cl == cl) {
             *pp = r->next;
             r->in_use = 0;
+            pin_put(cl, r);
             cl->inflight--;
         } else {
             last = r;

@@ -15,6 +15,11 @@
  * answered with ipc_reply from service(), which runs after every request
  * that can make one possible and after every interrupt.
  *
+ * Raw reads with VTIME have timers (ldisc.h says when each runs out). A
+ * second thread keeps the earliest one: it sleeps on a futex until that
+ * deadline and then raises TIMER_VECTOR of the server thread, whose event
+ * handler answers the reads whose time is up.
+ *
  * The server never prints through stdio: its own output would be a request
  * to itself. Its few messages go to the kernel console (SYS_DEBUG_WRITE). */
 #include <stdio.h>
@@ -28,14 +33,16 @@
 #include "libos/ipc.h"
 #include "libos/spawn.h"
 #include "libos/syscall.h"
+#include "libos/thread.h"
 #include "libos/uintr.h"
 #include "outq.h"
 #include "uart.h"
 
-#define UART_VA     0x1c00000000ull /* free in the libos layout (libos.h) */
-#define UART_VECTOR 1
-#define WIN_ROWS    24
-#define WIN_COLS    80
+#define UART_VA      0x1c00000000ull /* free in the libos layout (libos.h) */
+#define UART_VECTOR  1
+#define TIMER_VECTOR 2
+#define WIN_ROWS     24
+#define WIN_COLS     80
 
 /* One client connection. */
 struct client {
@@ -53,6 +60,7 @@ struct client {
     int read_pending;
     struct ipc_slot rreq;
     uint64_t rseq;
+    uint64_t rstart; /* when it came (ns): VTIME timers */
     int drain_pending;
     struct ipc_slot dreq;
 };
@@ -68,6 +76,13 @@ static struct client *clients;
 static uint64_t next_seq = 1;
 static uint32_t fg_pid; /* 0: the newest connection */
 static uint64_t win_rows = WIN_ROWS, win_cols = WIN_COLS;
+static uint64_t last_rx; /* when the latest typed byte came (ns) */
+
+/* The timer thread's deadline (ns; LD_NO_DEADLINE: none), and the futex
+ * word the server thread bumps whenever it changes it. */
+static uint64_t timer_deadline = LD_NO_DEADLINE;
+static uint32_t timer_seq;
+static int timer_sender = -1; /* uipi_send index of TIMER_VECTOR */
 
 /* Private copies of payloads: shared memory is read once. */
 static uint8_t chunk[4096];
@@ -75,6 +90,11 @@ static uint8_t chunk[4096];
 static void say(const char *s)
 {
     syscall2(SYS_DEBUG_WRITE, (long)s, (long)strlen(s));
+}
+
+static uint64_t now_ns(void)
+{
+    return (uint64_t)syscall0(SYS_CLOCK_GET);
 }
 
 static int onlcr(void)
@@ -237,6 +257,88 @@ static long read_now(struct client *cl, const struct ipc_slot *rq)
     return got;
 }
 
+/* ---- read timers (VTIME) ---------------------------------------------------- */
+
+static void *timer_main(void *arg)
+{
+    for (;;) {
+        uint32_t seq = __atomic_load_n(&timer_seq, __ATOMIC_ACQUIRE);
+        uint64_t dl = __atomic_load_n(&timer_deadline, __ATOMIC_ACQUIRE), now = now_ns();
+        uint64_t wait = CHIME_FOREVER;
+
+        if (dl != LD_NO_DEADLINE && now >= dl)
+            uipi_send(timer_sender); /* then sleep until it is set again */
+        else if (dl != LD_NO_DEADLINE)
+            wait = dl - now;
+        syscall3(SYS_FUTEX_WAIT, (long)&timer_seq, (long)seq, (long)wait);
+    }
+    return NULL;
+}
+
+/* Give the timer thread deadline dl (force: also when it is the same, after
+ * the thread fired for it). */
+static void timer_set(uint64_t dl, int force)
+{
+    if (timer_sender < 0 || (!force && dl == timer_deadline))
+        return;
+    __atomic_store_n(&timer_deadline, dl, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&timer_seq, 1, __ATOMIC_RELEASE);
+    syscall2(SYS_FUTEX_WAKE, (long)&timer_seq, 1);
+}
+
+static long read_expired(struct client *cl, const struct ipc_slot *rq)
+{
+    uint64_t n = rq->length < sizeof(chunk) ? rq->length : sizeof(chunk);
+    uint8_t *dst = ipc_payload(cl->conn, rq, rq->length, CHIME_PROT_WRITE);
+    long got;
+
+    if (!dst)
+        return CHIME_EFAULT;
+    got = ld_read_expired(&ld, chunk, n);
+    if (got > 0)
+        memcpy(dst, chunk, (size_t)got);
+    return got;
+}
+
+/* Answer the reads whose VTIME ran out, oldest first: the oldest gets what
+ * is there, a younger one only ends (with 0) while nothing is, as the bytes
+ * are the oldest reader's. Then give the timer the earliest deadline left.
+ * Returns whether a read was answered. */
+static int read_timers(int force)
+{
+    uint64_t now = 0, earliest = LD_NO_DEADLINE;
+    int moved = 0;
+
+    if (!(ld.mode & CONSOLE_M_ICANON) && ld.vtime)
+        now = now_ns();
+    for (int again = 1; now && again;) {
+        struct client *oldest = NULL;
+
+        again = 0;
+        for (struct client *cl = clients; cl; cl = cl->next)
+            if (cl->read_pending && (!oldest || cl->rseq < oldest->rseq))
+                oldest = cl;
+        earliest = LD_NO_DEADLINE;
+        for (struct client *cl = clients; cl; cl = cl->next) {
+            uint64_t dl;
+
+            if (!cl->read_pending)
+                continue;
+            dl = ld_read_deadline(&ld, cl->rstart, last_rx);
+            if (dl <= now && (cl == oldest || ld.in_tail == ld.in_head)) {
+                cl->read_pending = 0;
+                finish(cl, &cl->rreq, cl == oldest ? read_expired(cl, &cl->rreq) : 0, 0);
+                moved = again = 1;
+                break; /* the oldest changed: look again */
+            }
+            if (dl < earliest)
+                earliest = dl;
+        }
+    }
+    timer_set(earliest, force);
+    return moved;
+}
+
 /* Everything that may have become possible: output moved, input came, a
  * mode changed. Loops until nothing more moves. */
 static void service(void)
@@ -259,6 +361,7 @@ static void service(void)
             cl->read_pending = 0;
             finish(cl, &cl->rreq, read_now(cl, &cl->rreq), 0);
         }
+        moved |= read_timers(0);
     } while (moved);
     for (struct client *cl = clients; cl; cl = cl->next) {
         if (cl->drain_pending && flush_line(cl) == 0 && output_idle() && wire_empty()) {
@@ -314,6 +417,9 @@ static void rx_drain(void)
         struct ld_echo e = {ebuf, 0, sizeof(ebuf)};
         unsigned what = ld_input(&ld, uart_rd(uart, UART_RBR), &e);
 
+        if ((what & LD_READABLE) && ld.vtime)
+            last_rx = now_ns();
+
         if (e.len > outq_room(&echo))
             e.len = outq_room(&echo);
         outq_put(&echo, ebuf, e.len, 0);
@@ -324,6 +430,10 @@ static void rx_drain(void)
 
 static void console_event(uint64_t bits, void *ctx)
 {
+    if (bits & (1ull << TIMER_VECTOR)) {
+        read_timers(1); /* (the thread waits for a new deadline) */
+        service();
+    }
     if (!(bits & (1ull << UART_VECTOR)))
         return;
     rx_drain();
@@ -418,7 +528,9 @@ static long op_read(struct client *cl, const struct ipc_slot *req, struct ipc_sl
             return CHIME_EAGAIN;
         cl->rreq = *req;
         cl->rseq = next_seq++;
+        cl->rstart = ld.vtime ? now_ns() : 0;
         cl->read_pending = 1;
+        read_timers(0);
         return IPC_REPLY_LATER;
     }
     return read_now(cl, req);
@@ -426,11 +538,12 @@ static long op_read(struct client *cl, const struct ipc_slot *req, struct ipc_sl
 
 static long op_set_mode(const struct ipc_slot *req)
 {
-    if (req->aux & ~CONSOLE_M_ALL || req->offset > CONSOLE_VMIN_MAX)
+    if (req->aux & ~CONSOLE_M_ALL || req->offset > CONSOLE_VMIN_MAX ||
+        req->length > CONSOLE_VTIME_MAX)
         return CHIME_EINVAL;
-    if (req->length != 0)
-        return CHIME_ENOTSUP;
-    ld_set_mode(&ld, req->aux, (unsigned)req->offset);
+    if (req->length && timer_sender < 0)
+        return CHIME_ENOTSUP; /* (no timer thread: see timer_start) */
+    ld_set_mode(&ld, req->aux, (unsigned)req->offset, (unsigned)req->length);
     service(); /* pending reads may be satisfied now */
     return 0;
 }
@@ -459,6 +572,7 @@ static long dispatch(struct client *cl, const struct ipc_slot *req, struct ipc_s
     case CONSOLE_OP_GET_MODE:
         cpl->aux = ld.mode;
         cpl->offset = ld.vmin;
+        cpl->length = ld.vtime;
         return 0;
     case CONSOLE_OP_SET_MODE:
         return op_set_mode(req);
@@ -576,6 +690,23 @@ static int uart_start(void)
     return 0;
 }
 
+/* The VTIME timer: a vector of this (the server) thread and a thread
+ * that raises it. Without them raw reads with VTIME are refused. */
+static void timer_start(void)
+{
+    long vh = uintr_vector_create(TIMER_VECTOR), idx;
+
+    if (vh < 0 || (idx = uintr_register_sender((int)vh)) < 0) {
+        say("console: no timer vector: VTIME unsupported\n");
+        return;
+    }
+    timer_sender = (int)idx;
+    if (!chime_thread_create(timer_main, NULL, 0)) {
+        timer_sender = -1;
+        say("console: no timer thread: VTIME unsupported\n");
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct ipc_handlers h = {
@@ -591,6 +722,7 @@ int main(int argc, char **argv)
     ld_init(&ld);
     if (uart_start() < 0)
         return 1;
+    timer_start();
     r = ipc_server_run(&h);
     if (r < 0) {
         say("console: cannot serve \"console\"\n");

@@ -52,13 +52,14 @@ void ld_flush_input(struct ldisc *ld)
     ld->rec_head = ld->rec_tail;
 }
 
-void ld_set_mode(struct ldisc *ld, unsigned mode, unsigned vmin)
+void ld_set_mode(struct ldisc *ld, unsigned mode, unsigned vmin, unsigned vtime)
 {
     int was_cooked = (ld->mode & CONSOLE_M_ICANON) != 0;
     int cooked = (mode & CONSOLE_M_ICANON) != 0;
 
     ld->mode = mode;
     ld->vmin = vmin;
+    ld->vtime = vtime;
     if (was_cooked && !cooked) {
         /* Finished and unfinished lines alike become plain bytes. */
         uint32_t n = ld->edit_len < in_room(ld) ? ld->edit_len : in_room(ld);
@@ -146,6 +147,13 @@ static void take(struct ldisc *ld, uint8_t *buf, uint32_t n)
         buf[i] = ld->in[ld->in_head++ % LD_INPUT_MAX];
 }
 
+/* Raw mode: the bytes a read waits for before its timer matters (VMIN, or
+ * one byte for a VMIN 0 read with a timer). */
+static uint32_t raw_need(const struct ldisc *ld)
+{
+    return ld->vmin ? ld->vmin : (ld->vtime ? 1u : 0u);
+}
+
 long ld_read(struct ldisc *ld, uint8_t *buf, size_t n)
 {
     uint32_t avail = ld->in_tail - ld->in_head;
@@ -166,9 +174,9 @@ long ld_read(struct ldisc *ld, uint8_t *buf, size_t n)
             ld->rec_head++;
         return len;
     }
-    if (avail == 0 && ld->vmin == 0)
+    if (avail == 0 && raw_need(ld) == 0)
         return 0;
-    if (avail < ld->vmin && avail < n)
+    if (avail < raw_need(ld) && avail < n)
         return LD_WAIT;
     if (avail > n)
         avail = (uint32_t)n;
@@ -182,5 +190,30 @@ int ld_readable(const struct ldisc *ld, size_t n)
 
     if (ld->mode & CONSOLE_M_ICANON)
         return ld->rec_head != ld->rec_tail;
-    return !(avail < ld->vmin && avail < n);
+    return !(avail < raw_need(ld) && avail < n);
+}
+
+uint64_t ld_read_deadline(const struct ldisc *ld, uint64_t start, uint64_t last_rx)
+{
+    uint64_t t = (uint64_t)ld->vtime * LD_VTIME_NS;
+
+    if ((ld->mode & CONSOLE_M_ICANON) || ld->vtime == 0)
+        return LD_NO_DEADLINE;
+    if (ld->vmin == 0)
+        return start + t;
+    if (ld->in_tail == ld->in_head)
+        return LD_NO_DEADLINE; /* the inter-byte timer waits for a byte */
+    return (last_rx > start ? last_rx : start) + t;
+}
+
+long ld_read_expired(struct ldisc *ld, uint8_t *buf, size_t n)
+{
+    uint32_t avail = ld->in_tail - ld->in_head;
+
+    if (ld->mode & CONSOLE_M_ICANON)
+        return ld_read(ld, buf, n);
+    if (avail > n)
+        avail = (uint32_t)n;
+    take(ld, buf, avail);
+    return avail;
 }

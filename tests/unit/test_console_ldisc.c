@@ -133,14 +133,14 @@ static void test_interrupt_discards_input(void **state)
 
 static void test_no_isig_passes_ctrl_c(void **state)
 {
-    ld_set_mode(&ld, CONSOLE_M_DEFAULT & ~CONSOLE_M_ISIG, 1);
+    ld_set_mode(&ld, CONSOLE_M_DEFAULT & ~CONSOLE_M_ISIG, 1, 0);
     assert_int_equal(type("\x03\n") & LD_INTR, 0);
     assert_read(100, "\x03\n");
 }
 
 static void test_no_echo(void **state)
 {
-    ld_set_mode(&ld, CONSOLE_M_DEFAULT & ~CONSOLE_M_ECHO, 1);
+    ld_set_mode(&ld, CONSOLE_M_DEFAULT & ~CONSOLE_M_ECHO, 1, 0);
     type("secret\n");
     assert_echo("");
     assert_read(100, "secret\n");
@@ -148,7 +148,7 @@ static void test_no_echo(void **state)
 
 static void test_raw_vmin(void **state)
 {
-    ld_set_mode(&ld, CONSOLE_M_ONLCR, 3);
+    ld_set_mode(&ld, CONSOLE_M_ONLCR, 3, 0);
     type("a\x04");
     assert_false(ld_readable(&ld, 100));
     assert_true(ld_readable(&ld, 2)); /* a smaller buffer is satisfied */
@@ -159,7 +159,7 @@ static void test_raw_vmin(void **state)
 
 static void test_raw_vmin_zero_returns_at_once(void **state)
 {
-    ld_set_mode(&ld, 0, 0);
+    ld_set_mode(&ld, 0, 0, 0);
     assert_true(ld_readable(&ld, 10));
     assert_read(10, "");
     type("q");
@@ -168,7 +168,7 @@ static void test_raw_vmin_zero_returns_at_once(void **state)
 
 static void test_raw_erase_is_data(void **state)
 {
-    ld_set_mode(&ld, CONSOLE_M_ECHO, 1);
+    ld_set_mode(&ld, CONSOLE_M_ECHO, 1, 0);
     type("x\x7f");
     assert_read(10, "x\x7f");
 }
@@ -176,15 +176,15 @@ static void test_raw_erase_is_data(void **state)
 static void test_cooked_to_raw_keeps_partial_line(void **state)
 {
     type("one\ntw");
-    ld_set_mode(&ld, 0, 1);
+    ld_set_mode(&ld, 0, 1, 0);
     assert_read(100, "one\ntw");
 }
 
 static void test_raw_to_cooked_makes_a_record(void **state)
 {
-    ld_set_mode(&ld, 0, 1);
+    ld_set_mode(&ld, 0, 1, 0);
     type("xy");
-    ld_set_mode(&ld, CONSOLE_M_DEFAULT, 1);
+    ld_set_mode(&ld, CONSOLE_M_DEFAULT, 1, 0);
     assert_read(100, "xy");
     assert_read(100, NULL);
 }
@@ -236,6 +236,79 @@ static void test_echo_overflow_is_bounded(void **state)
     assert_memory_equal(tiny, "abcd", 4);
 }
 
+#define T LD_VTIME_NS /* one VTIME unit (0.1 s) in ns */
+
+static void assert_expired(size_t n, const char *want)
+{
+    uint8_t buf[1024];
+    long r = ld_read_expired(&ld, buf, n);
+
+    assert_int_equal(r, (long)strlen(want));
+    assert_memory_equal(buf, want, (size_t)r);
+}
+
+static void test_vmin0_vtime0_polls(void **state)
+{
+    ld_set_mode(&ld, 0, 0, 0);
+    assert_int_equal(ld_read_deadline(&ld, 1000, 0), LD_NO_DEADLINE);
+    assert_read(10, ""); /* nothing there: 0 at once */
+    type("ab");
+    assert_read(1, "a");
+    assert_read(10, "b");
+}
+
+static void test_vmin0_vtime_is_a_read_timeout(void **state)
+{
+    ld_set_mode(&ld, 0, 0, 5);
+    /* Nothing there: the read waits, for 5 tenths from its start. */
+    assert_false(ld_readable(&ld, 10));
+    assert_read(10, NULL);
+    assert_int_equal(ld_read_deadline(&ld, 1000, 0), 1000 + 5 * T);
+    /* The timer does not move with input. */
+    assert_int_equal(ld_read_deadline(&ld, 1000, 1000 + 3 * T), 1000 + 5 * T);
+    /* It ran out: 0 bytes. */
+    assert_expired(10, "");
+    /* One byte is enough, before the timer ends. */
+    type("x");
+    assert_true(ld_readable(&ld, 10));
+    assert_read(10, "x");
+}
+
+static void test_vmin_vtime_inter_byte_timer(void **state)
+{
+    ld_set_mode(&ld, 0, 4, 2);
+    /* No byte yet: no timer, the read waits for the first one. */
+    assert_int_equal(ld_read_deadline(&ld, 1000, 0), LD_NO_DEADLINE);
+    assert_false(ld_readable(&ld, 10));
+    type("a");
+    /* The timer starts at the byte and restarts at each one. */
+    assert_int_equal(ld_read_deadline(&ld, 1000, 5000), 5000 + 2 * T);
+    type("b");
+    assert_int_equal(ld_read_deadline(&ld, 1000, 9000), 9000 + 2 * T);
+    assert_read(10, NULL); /* 2 of VMIN 4: still waits */
+    assert_expired(10, "ab");
+    /* Bytes there before the read: its timer starts with the read. */
+    type("c");
+    assert_int_equal(ld_read_deadline(&ld, 20000, 100), 20000 + 2 * T);
+    /* VMIN bytes end it at once, and a smaller buffer sooner. */
+    assert_true(ld_readable(&ld, 1));
+    type("def");
+    assert_true(ld_readable(&ld, 10));
+    assert_read(3, "cde");
+    assert_expired(1, "f");
+    assert_expired(1, "");
+}
+
+static void test_vtime_ignored_in_cooked_mode(void **state)
+{
+    ld_set_mode(&ld, CONSOLE_M_DEFAULT, 1, 9);
+    type("ab");
+    assert_int_equal(ld_read_deadline(&ld, 1000, 2000), LD_NO_DEADLINE);
+    assert_read(10, NULL);
+    type("\n");
+    assert_expired(10, "ab\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +331,10 @@ int main(void)
         cmocka_unit_test_setup(test_long_line_is_cut_with_bell, setup),
         cmocka_unit_test_setup(test_full_input_drops_lines_not_memory, setup),
         cmocka_unit_test_setup(test_echo_overflow_is_bounded, setup),
+        cmocka_unit_test_setup(test_vmin0_vtime0_polls, setup),
+        cmocka_unit_test_setup(test_vmin0_vtime_is_a_read_timeout, setup),
+        cmocka_unit_test_setup(test_vmin_vtime_inter_byte_timer, setup),
+        cmocka_unit_test_setup(test_vtime_ignored_in_cooked_mode, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,12 @@
  * at a time; backspace (^H or DEL) erases a character, ^U the line, ^D at
  * the start of a line is end of file and elsewhere ends the line without a
  * newline; a read returns at most one line. Raw mode: bytes as they come,
- * a read returns once CONSOLE_M_VMIN of them are there (VMIN 0: at once).
+ * and a read returns as POSIX termios says for VMIN and VTIME (VTIME in
+ * tenths of a second): VMIN 0 VTIME 0 at once with what is there; VMIN n
+ * once n bytes are there (or as many as the read asked for); VMIN 0
+ * VTIME t once a byte is there, or after t with none (result 0); VMIN n
+ * VTIME t once n bytes are there, or t after the latest byte (the timer
+ * starts with the first byte, or with the read when bytes wait already).
  * With CONSOLE_M_ISIG, ^C discards the line being typed and sends an
  * interrupt to the foreground client (below).
  *
@@ -64,7 +69,8 @@
 #define CONSOLE_CH_KILL 0x15 /* ^U */
 #define CONSOLE_CH_DEL  0x7f /* DEL, also erases */
 
-#define CONSOLE_VMIN_MAX 255u
+#define CONSOLE_VMIN_MAX  255u
+#define CONSOLE_VTIME_MAX 255u
 
 /* READ request aux bits. */
 #define CONSOLE_READ_NONBLOCK 0x1u /* nothing to read: CHIME_EAGAIN now */
@@ -90,14 +96,16 @@ enum console_op {
 
     /* The terminal mode (shared by every client, as one tty is).
      *   completion: result 0; aux CONSOLE_M_* bits; offset VMIN; length
-     *               VTIME (always 0) */
+     *               VTIME */
     CONSOLE_OP_GET_MODE = 3,
 
     /* Set the mode; pending reads are re-checked against it.
      *   request:    aux CONSOLE_M_* bits; offset VMIN (0 .. CONSOLE_VMIN_MAX);
-     *               length VTIME, in tenths of a second: must be 0
-     *   completion: result 0; CHIME_EINVAL (unknown bits, VMIN too large),
-     *               CHIME_ENOTSUP (VTIME other than 0) */
+     *               length VTIME, in tenths of a second (0 ..
+     *               CONSOLE_VTIME_MAX)
+     *   completion: result 0; CHIME_EINVAL (unknown bits, VMIN or VTIME
+     *               too large), CHIME_ENOTSUP (VTIME other than 0 when
+     *               the server could not start its timer) */
     CONSOLE_OP_SET_MODE = 4,
 
     /* Window size (kept by the server; a UART cannot measure it).

@@ -5,9 +5,10 @@
  *   c_lflag  ICANON, ECHO, ISIG            (ECHOE, ECHOK, IEXTEN read back set)
  *   c_iflag  ICRNL
  *   c_oflag  OPOST with ONLCR
- *   c_cc     VMIN (0..255); VTIME must be 0 (ENOTSUP otherwise); the
- *            editing characters are fixed: VINTR ^C, VEOF ^D, VERASE DEL
- *            (^H erases too), VKILL ^U
+ *   c_cc     VMIN (0..255) and VTIME (0..255, tenths of a second), as
+ *            POSIX defines them for reads without ICANON; the editing
+ *            characters are fixed: VINTR ^C, VEOF ^D, VERASE DEL (^H
+ *            erases too), VKILL ^U
  *
  * Other flag bits are accepted and ignored; c_cflag and the speeds are
  * fixed (CS8 | CREAD | CLOCAL, 115200 baud). */

@@ -10,7 +10,11 @@
  *   blktest bad            every bad request is refused (disk untouched)
  *   blktest ro             a read-only disk: INFO says so, WRITE refused
  *   blktest exit           a client exits with requests in flight; others
- *                          are still served */
+ *                          are still served
+ *   blktest pin            a client exits with reads into lent pages in
+ *                          flight on a throttled disk (blk_pin.case): the
+ *                          frames stay allocated until the driver is done
+ *                          with them, then come back */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,6 +372,113 @@ static int test_exit(char *self)
     return failures;
 }
 
+/* ---- pin ------------------------------------------------------------- */
+
+#define PIN_BYTES  (2u << 20) /* the lend: 512 frames */
+#define PIN_FRAMES (PIN_BYTES / 4096)
+#define PIN_CHECK  (4u << 20)      /* what the sibling allocates meanwhile */
+#define PIN_VA     0x1d00000000ull /* free in the libos layout (libos.h) */
+
+static uint8_t pin_buf[PIN_BYTES] __attribute__((aligned(4096)));
+
+static long free_frames(void)
+{
+    return syscall0(SYS_MEM_STATS);
+}
+
+/* The lender: lend 2 MiB, fill it with READs, exit once the first one has
+ * completed (the driver has taken them all then: it drains the ring in one
+ * go, and the throttled disk takes seconds for the rest). */
+static int test_lender(void)
+{
+    struct ipc_conn *c = connect_blk(64 * 1024);
+    struct slotctx s[64];
+    struct disk_info d;
+    uint64_t chunk;
+    long va;
+    unsigned n = 0;
+
+    if (!c || info(c, &d) != 0)
+        return 1;
+    memset(pin_buf, 0x5a, sizeof(pin_buf)); /* (its frames exist now) */
+    va = ipc_lend(c, pin_buf, sizeof(pin_buf), CHIME_PROT_READ | CHIME_PROT_WRITE);
+    if (va < 0)
+        return 1;
+    chunk = d.max_bytes < 128 * 1024 ? d.max_bytes / 4096 * 4096 : 128 * 1024;
+    memset(s, 0, sizeof(s));
+    for (uint64_t off = 0; off + chunk <= PIN_BYTES && n < 64; off += chunk, n++) {
+        struct ipc_slot rq = {.opcode = BLK_OP_READ,
+                              .flags = IPC_F_LENT,
+                              .offset = off / 512,
+                              .length = chunk,
+                              .data = (uint64_t)va + off};
+
+        if (ipc_submit(c, &rq, on_cpl, &s[n]) < 0)
+            return 1;
+    }
+    while (!s[0].done && ipc_wait(c, 10000000000ull) > 0)
+        ;
+    printf("blk-pin: lender exits with %u reads of %llu bytes in flight\n", n - 1,
+           (unsigned long long)chunk);
+    fflush(stdout);
+    exit(0);
+}
+
+/* Run a lender; then, before the driver is done with its reads, count the
+ * free frames and fill fresh memory with a pattern; then wait for the
+ * driver (our READ queues behind the lender's on the throttled disk) and
+ * count again. */
+static int pin_round(char *self, struct ipc_conn *c, int report)
+{
+    char *argv[] = {self, "lender", NULL};
+    long f0 = free_frames(), f1, f1b, f2;
+    uint8_t *check;
+    pid_t pid;
+    int bad = 0;
+
+    if (chime_spawn(&pid, argv, 0) != 0 || chime_wait(pid, CHIME_FOREVER) != 0)
+        return tap(0, "the lender ran");
+    f1 = free_frames();
+    /* Fresh frames (the heap may have some in reserve): the allocator's
+     * next ones, which would include the lender's were they free. */
+    if (syscall_map_anon(CHIME_SELF, PIN_VA, PIN_CHECK, CHIME_PROT_READ | CHIME_PROT_WRITE) < 0)
+        return tap(0, "4 MiB for the pattern");
+    check = (uint8_t *)PIN_VA;
+    memset(check, 0xa5, PIN_CHECK);
+    f1b = free_frames();
+    if (!tap(io(c, BLK_OP_READ, 0, 0, 4096, 0) == 4096, "a READ after the lender's"))
+        return 0;
+    syscall1(SYS_SLEEP, 20000000); /* (the release came before our reply) */
+    f2 = free_frames();
+    for (uint32_t i = 0; i < PIN_CHECK; i++)
+        bad += check[i] != 0xa5;
+    syscall3(SYS_SPACE_UNMAP, CHIME_SELF, (long)PIN_VA, PIN_CHECK);
+    if (!report)
+        return 1;
+    printf("# free frames: %ld before, %ld after the exit, %ld after our 1024 pages, %ld once "
+           "the driver was done\n",
+           f0, f1, f1b, f2);
+    tap(f0 - f1 >= (long)PIN_FRAMES,
+        "the lent frames stay allocated after the lender exited (%ld held)", f0 - f1);
+    tap(f2 - f1b >= (long)PIN_FRAMES, "they come back once the driver is done (%ld freed)",
+        f2 - f1b);
+    tap(bad == 0, "memory allocated meanwhile is not written by the device (%d bytes changed)",
+        bad);
+    return 1;
+}
+
+static int test_pin(char *self)
+{
+    struct ipc_conn *c = connect_blk(0);
+
+    if (!tap(c != NULL, "connect"))
+        return failures;
+    pin_round(self, c, 0); /* the first: the driver's and kernel's one-time allocations */
+    pin_round(self, c, 1);
+    ipc_disconnect(c);
+    return failures;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "rw";
@@ -388,8 +499,12 @@ int main(int argc, char **argv)
         r = test_exit(argv[0]);
     else if (!strcmp(mode, "quitter"))
         return test_quitter();
+    else if (!strcmp(mode, "pin"))
+        r = test_pin(argv[0]);
+    else if (!strcmp(mode, "lender"))
+        return test_lender();
     else {
-        fprintf(stderr, "usage: blktest rw|multi|bad|ro|exit [seed]\n");
+        fprintf(stderr, "usage: blktest rw|multi|bad|ro|exit|pin [seed]\n");
         return 2;
     }
     fflush(stdout);

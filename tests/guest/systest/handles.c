@@ -82,9 +82,28 @@ static void wrong_types(void)
     chime_thread_join(t, NULL);
 }
 
+/* The DMA calls want a handle to the caller's own space with CHIME_R_DMA,
+ * which only drivers get: everyone else is refused before any address is
+ * looked at, whatever the arguments. */
+static void dma_refused(void)
+{
+    long r;
+
+    check_badh(syscall3(SYS_DMA_RELEASE, 900, 0x1c00000000l, 1), "DMA_RELEASE(900)");
+    r = syscall3(SYS_DMA_RELEASE, CHIME_SELF, 0x1c00000000l, 1);
+    check(r == CHIME_EPERM, "handles: DMA_RELEASE(CHIME_SELF) = CHIME_EPERM (got %ld)", r);
+    r = syscall3(SYS_DMA_RELEASE, CHIME_BOOT_H_SPACE, -1, ~0l);
+    check(r == CHIME_EPERM, "handles: DMA_RELEASE(own space, no DMA right) = CHIME_EPERM (got %ld)",
+          r);
+    r = syscall5(SYS_DMA_PHYS, CHIME_BOOT_H_SPACE, 0x1c00000000l, 4096, 0, 1);
+    check(r == CHIME_EPERM, "handles: DMA_PHYS(own space, no DMA right) = CHIME_EPERM (got %ld)",
+          r);
+}
+
 void test_handles(void)
 {
     bad_numbers();
     closed_handle();
     wrong_types();
+    dma_refused();
 }

@@ -9,7 +9,8 @@
  *                       ^C must end it with status 130
  *   ttytest handler     the same with a SIGINT handler: the read fails with
  *                       EINTR after the handler ran
- *   ttytest raw         raw mode (cfmakeraw): three bytes, as typed
+ *   ttytest raw         raw mode (cfmakeraw): three bytes, as typed, and
+ *                       reads timed by VTIME (see mode_raw)
  *   ttytest printers N  N processes print 100 lines each, every line in
  *                       three writes; the host checks no two lines mixed
  *   ttytest big         one write() of 500 lines (40,000 bytes: more than
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chime/proto/console.h>
@@ -75,8 +77,8 @@ static void api_protocol(void)
         "a mode with unknown bits fails with EINVAL");
     tap(raw_call(c, CONSOLE_OP_SET_MODE, CONSOLE_M_DEFAULT, 256, 0, 0, 0) == CHIME_EINVAL,
         "VMIN 256 fails with EINVAL");
-    tap(raw_call(c, CONSOLE_OP_SET_MODE, CONSOLE_M_DEFAULT, 1, 5, 0, 0) == CHIME_ENOTSUP,
-        "VTIME 5 fails with ENOTSUP");
+    tap(raw_call(c, CONSOLE_OP_SET_MODE, CONSOLE_M_DEFAULT, 1, 256, 0, 0) == CHIME_EINVAL,
+        "VTIME 256 fails with EINVAL");
     tap(raw_call(c, CONSOLE_OP_SET_WINSIZE, 0, 0, 80, 0, 0) == CHIME_EINVAL,
         "a window of 0 rows fails with EINVAL");
     tap(raw_call(c, CONSOLE_OP_SET_FG, 0, 0, 0, 0, 0x7fffffff) == CHIME_ESRCH,
@@ -103,8 +105,10 @@ static void api_termios(void)
     tap(!(raw.c_lflag & (ICANON | ECHO | ISIG)) && raw.c_cc[VMIN] == 1,
         "raw mode reads back without ICANON ECHO ISIG, VMIN 1");
     raw.c_cc[VTIME] = 3;
-    errno = 0;
-    tap(tcsetattr(0, TCSANOW, &raw) == -1 && errno == ENOTSUP, "VTIME 3 fails with ENOTSUP");
+    raw.c_cc[VMIN] = 0;
+    tap(tcsetattr(0, TCSANOW, &raw) == 0 && tcgetattr(0, &raw) == 0 && raw.c_cc[VTIME] == 3 &&
+            raw.c_cc[VMIN] == 0,
+        "VMIN 0 VTIME 3 is set and reads back");
     tap(tcsetattr(0, TCSADRAIN, &t) == 0, "back to cooked mode (TCSADRAIN)");
     tap(tcsetattr(0, 7, &t) == -1 && errno == EINVAL, "tcsetattr action 7 fails with EINVAL");
     tap(ioctl(1, TIOCSWINSZ, &w) == 0 && ioctl(1, TIOCGWINSZ, &got) == 0 && got.ws_row == 30 &&
@@ -202,28 +206,75 @@ static int mode_intr(int with_handler)
     return handled == SIGINT && r == -1 ? 0 : 1;
 }
 
+static uint64_t ms_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A raw read of up to n bytes with VMIN vmin and VTIME vtime: its result,
+ * and how long it took in *ms. */
+static ssize_t timed_read(const struct termios *raw, int vmin, int vtime, unsigned char *b,
+                          size_t n, uint64_t *ms)
+{
+    struct termios m = *raw;
+    uint64_t t0;
+    ssize_t r;
+
+    m.c_cc[VMIN] = (cc_t)vmin;
+    m.c_cc[VTIME] = (cc_t)vtime;
+    tcsetattr(0, TCSANOW, &m);
+    t0 = ms_now();
+    r = read(0, b, n);
+    *ms = ms_now() - t0;
+    return r;
+}
+
+/* Raw mode (cfmakeraw). Before "ready" (nothing typed yet): VMIN 0 VTIME 0
+ * polls, VMIN 0 VTIME 3 times out with 0 after 0.3 s. Then the host types
+ * "a ^C CR x y z", 20 ms apart: VMIN 3 reads the first three as typed,
+ * VMIN 0 VTIME 20 returns with "x" as soon as there is a byte, and VMIN 10
+ * VTIME 10 returns "yz", fewer than VMIN, once a second passed after z. */
 static int mode_raw(void)
 {
     struct termios t, raw;
-    unsigned char b[3];
+    unsigned char b[16];
     size_t got = 0;
+    uint64_t ms;
+    ssize_t r;
 
     tcgetattr(0, &t);
     raw = t;
     cfmakeraw(&raw);
-    raw.c_cc[VMIN] = 3;
     tcsetattr(0, TCSAFLUSH, &raw);
+    r = timed_read(&raw, 0, 0, b, sizeof(b), &ms);
+    tap(r == 0 && ms < 250, "VMIN 0 VTIME 0 with nothing typed: 0 at once");
+    r = timed_read(&raw, 0, 3, b, sizeof(b), &ms);
+    tap(r == 0 && ms >= 290 && ms < 5000, "VMIN 0 VTIME 3 with nothing typed: 0 after 0.3 s");
+    printf("# VTIME 3 read took %llu ms\n", (unsigned long long)ms);
+    raw.c_cc[VMIN] = 3;
+    raw.c_cc[VTIME] = 0;
+    tcsetattr(0, TCSANOW, &raw);
     printf("ttytest: ready\n");
     while (got < 3) {
-        ssize_t r = read(0, b + got, 3 - got);
+        r = read(0, b + got, 3 - got);
 
         if (r <= 0)
             break;
         got += (size_t)r;
     }
-    tcsetattr(0, TCSANOW, &t);
     printf("raw: %zu bytes: %02x %02x %02x\n", got, b[0], b[1], b[2]);
-    return got == 3 ? 0 : 1;
+    r = timed_read(&raw, 0, 20, b, 1, &ms);
+    tap(r == 1 && b[0] == 'x' && ms < 1900, "VMIN 0 VTIME 20: back with the first byte typed");
+    r = timed_read(&raw, 10, 10, b, sizeof(b), &ms);
+    tap(r == 2 && memcmp(b, "yz", 2) == 0 && ms >= 950,
+        "VMIN 10 VTIME 10: the last 2 bytes, a second after the last one");
+    printf("# VMIN 10 VTIME 10 read: %ld bytes in %llu ms\n", (long)r, (unsigned long long)ms);
+    tcsetattr(0, TCSANOW, &t);
+    printf("raw: %d failures\n", failures);
+    return got == 3 && failures == 0 ? 0 : 1;
 }
 
 #define PRINTER_LINES 100
