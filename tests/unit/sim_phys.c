@@ -9,6 +9,10 @@ struct frame_pool sim_pool;
 static uint8_t *ram;
 static uint64_t bitmap[(SIM_RAM_SIZE / PAGE_SIZE + 63) / 64];
 static long fail_after = -1;
+/* DMA pins as kernel/frame.c keeps them: a count per frame and a bit for
+ * "freed while pinned", whose last unpin frees it. */
+#define SIM_PIN_FREED 0x8000u
+static uint16_t pins[SIM_RAM_SIZE / PAGE_SIZE];
 uint64_t sim_phys_touches;
 
 void sim_phys_reset(void)
@@ -20,6 +24,7 @@ void sim_phys_reset(void)
     frame_pool_release_range(&sim_pool, SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
     fail_after = -1;
     sim_phys_touches = 0;
+    memset(pins, 0, sizeof(pins));
 }
 
 void sim_phys_fail_after(long n)
@@ -52,10 +57,46 @@ uint64_t frame_alloc(void)
     return pa;
 }
 
+static uint16_t *sim_pin_of(uint64_t pa)
+{
+    if (pa < SIM_RAM_BASE || pa >= SIM_RAM_BASE + SIM_RAM_SIZE)
+        return NULL;
+    return &pins[(pa - SIM_RAM_BASE) / PAGE_SIZE];
+}
+
 void frame_free(uint64_t pa)
 {
+    uint16_t *c = sim_pin_of(pa);
+    if (c && *c) {
+        if (*c & SIM_PIN_FREED)
+            abort(); /* a double free of a pinned frame */
+        *c |= SIM_PIN_FREED;
+        return;
+    }
     if (!frame_pool_free(&sim_pool, pa, 1))
         abort(); /* a double or bad free in kernel code */
+}
+
+bool frame_pin(uint64_t pa)
+{
+    uint16_t *c = sim_pin_of(pa);
+    if (c)
+        (*c)++;
+    return true;
+}
+
+void frame_unpin(uint64_t pa)
+{
+    uint16_t *c = sim_pin_of(pa);
+    if (!c)
+        return;
+    if (!(*c & ~SIM_PIN_FREED))
+        abort(); /* unpin of a frame that is not pinned */
+    if (--*c == SIM_PIN_FREED) {
+        *c = 0;
+        if (!frame_pool_free(&sim_pool, pa & ~(uint64_t)(PAGE_SIZE - 1), 1))
+            abort();
+    }
 }
 
 uint64_t frame_alloc_contig(uint64_t n)
@@ -72,6 +113,6 @@ uint64_t frame_alloc_contig(uint64_t n)
 
 void frame_free_n(uint64_t pa, uint64_t n)
 {
-    if (!frame_pool_free(&sim_pool, pa, n))
-        abort();
+    for (uint64_t i = 0; i < n; i++)
+        frame_free(pa + i * PAGE_SIZE);
 }
