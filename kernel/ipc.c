@@ -15,6 +15,7 @@
 _Static_assert(HANDLE_MAX <= IPC_CTL_HANDLES, "the control page covers every handle");
 
 static struct list services = {&services, &services};
+struct list *const ipc_services = &services; /* sys_info.c reads it */
 
 #define LEND_WINDOW ((uint64_t)IPC_LEND_SLOTS * IPC_LEND_SLOT_SIZE)
 /* A connection end's rights: everything but GRANT, which it never gains. */

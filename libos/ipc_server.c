@@ -255,6 +255,7 @@ static inline int cpl_room(struct ipc_sconn *c)
         return 1;
     r = ring_space(&c->cpl);
     c->rejected += r < 0;
+    c->hdr->rejected = (uint32_t)c->rejected; /* for ipcstat (include/chime/ipc.h) */
     return r > 0;
 }
 
@@ -271,7 +272,7 @@ static inline int take(struct ipc_sconn *c)
     r = ring_pop(&c->req, &c->staged);
     if (r) {
         if (__builtin_expect(r == CHIME_ERANGE, 0))
-            c->rejected++;
+            c->hdr->rejected = (uint32_t)++c->rejected;
         return 0;
     }
     c->staged_ok = 1;
@@ -626,6 +627,7 @@ run_single(struct ipc_server *s, struct ipc_sconn *c)
         avail -= c->req.next;
         if (__builtin_expect(avail - 1 >= RING_SLOTS, 0)) { /* none, or corrupt */
             c->rejected += avail != 0;
+            c->hdr->rejected = (uint32_t)c->rejected;
             goto sleep;
         }
         /* Serve what there is, while there is room to answer. */

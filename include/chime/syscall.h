@@ -148,7 +148,14 @@ enum chime_sysno {
                                 CHIME_PIPE_WATCHES live watches */
     SYS_PIPE_NOTIFY = 84,    /* (end h) -> 0: raise the far side's watches */
 
-    SYS_COUNT = 90
+    /* ---- system information (see sysinfo.h) ------------------------- */
+    SYS_SYSINFO = 91,        /* (kind, first, buf, max) -> records of that
+                                kind; records first.. written to buf (at
+                                most max <= SYSINFO_MAX) */
+    SYS_REBOOT = 92,         /* () root task only: restart the machine
+                                (SBI system reset, cold reboot) */
+
+    SYS_COUNT = 93
 };
 /* clang-format on */
 

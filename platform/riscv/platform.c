@@ -184,3 +184,10 @@ void platform_poweroff(int status)
     for (;;)
         wfi();
 }
+
+void platform_reboot(void)
+{
+    sbi_call(SBI_EXT_SRST, 0, 1 /* cold reboot */, 0 /* no reason */, 0);
+    for (;;)
+        wfi();
+}
