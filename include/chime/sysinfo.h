@@ -18,9 +18,9 @@
 
 #include <stdint.h>
 
-#define SYSINFO_PROCS    0 /* struct sysinfo_proc: every process not yet reaped */
-#define SYSINFO_SERVICES 1 /* struct sysinfo_service: every published service */
-#define SYSINFO_CONNS    2 /* struct sysinfo_conn: every connection to one */
+#define SYSINFO_PROCS    0  /* struct sysinfo_proc: every process not yet reaped */
+#define SYSINFO_SERVICES 1  /* struct sysinfo_service: every published service */
+#define SYSINFO_CONNS    2  /* struct sysinfo_conn: every connection to one */
 #define SYSINFO_MAX      64 /* records one call copies at most */
 
 /* sysinfo_proc.state */
@@ -54,14 +54,14 @@ _Static_assert(sizeof(struct sysinfo_service) == 48, "sysinfo_service layout");
 
 /* One connection to a published service, by service then age. */
 struct sysinfo_conn {
-    char service[32];   /* name of the service it was made through */
-    uint64_t client;    /* client process id; 0 once the client has gone */
-    uint64_t server;    /* server process id; 0 once the server has gone */
-    uint32_t requests;  /* requests the client queued: the request ring's
+    char service[32];    /* name of the service it was made through */
+    uint64_t client;     /* client process id; 0 once the client has gone */
+    uint64_t server;     /* server process id; 0 once the server has gone */
+    uint32_t requests;   /* requests the client queued: the request ring's
                            tail (client-written, so only as honest as it) */
-    uint32_t replies;   /* completions the server queued: the completion
+    uint32_t replies;    /* completions the server queued: the completion
                            ring's tail (server-written) */
-    uint32_t notify_in; /* notifications the client sent the server through
+    uint32_t notify_in;  /* notifications the client sent the server through
                            the kernel's general path (SYS_UIPI_SEND,
                            SYS_UINTR_SEND_WAIT); direct fastpath hand-offs
                            are not counted (kernel/fastpath.c has no room) */

@@ -32,8 +32,8 @@ static inline void *sysinfo_read(int kind, size_t size, size_t *n)
             recs = bigger;
             cap += SYSINFO_MAX;
         }
-        long total = syscall4(SYS_SYSINFO, kind, (long)have, (long)(recs + have * size),
-                              SYSINFO_MAX);
+        long total =
+            syscall4(SYS_SYSINFO, kind, (long)have, (long)(recs + have * size), SYSINFO_MAX);
         if (total < 0) {
             free(recs);
             errno = libos_errno(total);
