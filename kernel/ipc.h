@@ -81,6 +81,9 @@ struct conn {
     struct list svc_link;  /* in svc->conns */
 };
 
+/* Every published service (struct service.link); the kernel lock guards it. */
+extern struct list *const ipc_services;
+
 void service_destroy(struct service *svc);
 void conn_end_release(struct conn_end *e);
 /* Called by space_exit before handles close: unpublish s's services,

@@ -17,6 +17,7 @@
 _Static_assert(HANDLE_MAX <= IPC_CTL_HANDLES, "the control page covers every handle");
 
 static struct list services = {&services, &services};
+struct list *const ipc_services = &services; /* sys_info.c reads it */
 
 struct service *service_find(const char *name, size_t len)
 {

@@ -13,6 +13,7 @@
 #include "pipe.h"
 #include <platform/platform.h>
 #include "sched.h"
+#include "sys_info.h"
 #include "thread.h"
 #include "uintr.h"
 #include "vm.h"
@@ -69,6 +70,7 @@ struct space *space_create(const char *name, size_t len)
     s->asid = (uint16_t)asid;
     s->satp = satp_make(s->root, s->asid);
     s->id = next_space_id++;
+    sysinfo_space_add(s);
     len = MIN(len, sizeof(s->name) - 1);
     memcpy(s->name, name, len);
     s->name[len] = 0;
@@ -136,6 +138,7 @@ void space_destroy(struct space *s)
     while (!list_empty(&s->waiters))
         sched_wake(container_of(s->waiters.next, struct thread, link), CHIME_EBADH);
     space_karea_destroy(s);
+    sysinfo_space_remove(s);
     kfree(s);
 }
 

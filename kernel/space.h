@@ -21,6 +21,9 @@ struct cpu;
 struct space {
     struct kobj obj;
     uint64_t id; /* kernel-wide, never reused */
+    /* sys_info.c: the creator's id; the list of every space until destroyed */
+    uint64_t parent;
+    struct list all_link;
     char name[32];
     uint64_t root; /* page-table root (pa) */
     uint64_t satp; /* root and ASID as satp wants them */

@@ -12,6 +12,7 @@
 #include <platform/platform.h>
 #include "sched.h"
 #include "space.h"
+#include "sys_info.h"
 #include "thread.h"
 #include "uintr.h"
 #include <chime/errno.h>
@@ -137,6 +138,8 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_PIPE_UNMAP] = sys_pipe_unmap,
     [SYS_PIPE_WATCH] = sys_pipe_watch,
     [SYS_PIPE_NOTIFY] = sys_pipe_notify,
+    [SYS_SYSINFO] = sys_sysinfo,
+    [SYS_REBOOT] = sys_reboot,
 };
 
 void syscall_locked(struct trapframe *tf)

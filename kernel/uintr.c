@@ -101,6 +101,7 @@ int uintr_sender_add(struct space *s, struct vector *v)
         if (!s->senders->entry[i]) {
             kobj_get(&v->obj);
             s->senders->entry[i] = v;
+            s->senders->sent[i] = 0;
             return i;
         }
     }
@@ -270,6 +271,7 @@ long sys_uipi_send(struct trapframe *tf)
     long err = sender_target(cur->space, tf->a0, &v);
     if (err)
         return err;
+    cur->space->senders->sent[tf->a0]++;
     struct thread *r = v->recv;
     /* A blocked receiver of higher priority that may run here: hand over
      * the hart at once, the sender resumes first at its priority. */
@@ -312,6 +314,7 @@ long sys_uintr_send_wait(struct trapframe *tf)
     long err = sender_target(cur->space, tf->a0, &v);
     if (err)
         return err;
+    cur->space->senders->sent[tf->a0]++;
     uintr_post(v->recv, v->bit);
     struct receiver *mine = uintr_receiver_get(cur);
     if (!mine)

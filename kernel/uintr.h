@@ -30,6 +30,7 @@ struct receiver {
 
 struct sender_table {
     struct vector *entry[CHIME_UINTR_MAX_SENDERS];
+    uint32_t sent[CHIME_UINTR_MAX_SENDERS]; /* general-path sends per entry (sys_info.c) */
 };
 
 /* The receiver of t, created (state page mapped) on first use; NULL if out of memory. */

@@ -215,7 +215,7 @@ __attribute__((noinline, optimize("omit-frame-pointer"))) void srv_run_single(st
         if (ctl != s->ctl_next) /* (only the general loop moves ctl_next) */
             goto out;
         if (__builtin_expect(!ring_some_valid(avail), 0)) { /* none, or corrupt */
-            c->rejected += avail != 0;
+            sconn_reject(c, avail != 0);
             goto sleep;
         }
         /* Serve what there is, while there is room to answer. */

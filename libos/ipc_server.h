@@ -123,6 +123,17 @@ static inline void owed_forget(struct ipc_server *s, struct ipc_sconn *c)
 
 /* ---- the steps of serving, inline for srv_run_single ----------------------- */
 
+/* Count n descriptors of c's client that were refused (bad indices). The
+ * total is also published in the buffer header for ipcstat
+ * (include/chime/ipc.h), written only when it changes. */
+static inline void sconn_reject(struct ipc_sconn *c, uint64_t n)
+{
+    if (__builtin_expect(n != 0, 0)) {
+        c->rejected += n;
+        c->hdr->rejected = (uint32_t)c->rejected;
+    }
+}
+
 /* Is there a completion slot for c's next answer? */
 static inline int cpl_room(struct ipc_sconn *c)
 {
@@ -131,7 +142,7 @@ static inline int cpl_room(struct ipc_sconn *c)
     if (__builtin_expect(ring_room_known(&c->cpl), 1))
         return 1;
     r = ring_space(&c->cpl);
-    c->rejected += r < 0;
+    sconn_reject(c, r < 0);
     return r > 0;
 }
 
@@ -148,7 +159,7 @@ static inline int stage_request(struct ipc_sconn *c)
     r = ring_pop(&c->req, &c->staged);
     if (r) {
         if (__builtin_expect(r == CHIME_ERANGE, 0))
-            c->rejected++;
+            sconn_reject(c, 1);
         return 0;
     }
     c->staged_ok = 1;

@@ -16,7 +16,12 @@
 # tests/userland/rules.mk also builds and tests them on the host.
 USERLAND_PROGRAMS := sh cat echo ls cp mv rm mkdir rmdir ln touch stat wc head tail grep \
                      sort uniq tee cut du sleep true false env date kill sync
+USERLAND_PROGRAMS += df
 $(foreach p,$(USERLAND_PROGRAMS),$(eval PROG_EXTRA_OBJS_$(p) := $(BUILD)/user-obj/lib/userland/ulib.o))
+# Chime's own tools in the same style, for the guest only (SYS_SYSINFO,
+# SYS_MEM_STATS): they share ulib but not the host build.
+CHIME_TOOL_PROGRAMS := ps servers ipcstat free uptime
+$(foreach p,$(CHIME_TOOL_PROGRAMS),$(eval PROG_EXTRA_OBJS_$(p) := $(BUILD)/user-obj/lib/userland/ulib.o))
 
 PROGRAM_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c servers/*/*.c tests/guest/*/*.c))))
 PROGRAMS := $(notdir $(PROGRAM_DIRS))

@@ -57,9 +57,15 @@ boot blk 1 "-icount shift=0,sleep=on \
 -drive file=$out/disk.img,if=none,format=raw,id=hd0,aio=io_uring \
 -device virtio-blk-device,drive=hd0" blk
 
+# spawn (apps/bench/spawn.c): one hart and the disk make run boots
+# (scripts/mkdisk.sh, as make disk makes it), for /bin/true.
+rm -f "$out/spawn.img" && sh scripts/mkdisk.sh "$out/spawn.img" build/archive/* >/dev/null
+boot spawn 1 "-icount shift=0,sleep=on -drive file=$out/spawn.img,if=none,format=raw,id=hd1 \
+-device virtio-blk-device,drive=hd1" spawn
+
 echo "== BENCH lines"
-cat "$out/single.log" "$out/smp.log" "$out/blk.log" | grep '^BENCH '
-for f in single smp blk; do
+cat "$out/single.log" "$out/smp.log" "$out/blk.log" "$out/spawn.log" | grep '^BENCH '
+for f in single smp blk spawn; do
     # the table: from its title to the bench: summary line
     sed -n '/^Chime bench/,/^bench: /p' "$out/$f.log"
 done

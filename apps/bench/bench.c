@@ -523,6 +523,9 @@ int main(int argc, char **argv)
         bench_console_write_line();
         bench_pipe_4k();
         table("Chime bench, one hart (guest instructions, exact under -icount shift=0)");
+    } else if (strcmp(mode, "spawn") == 0) {
+        bench_spawn_exit_wait();
+        table("Chime bench, spawn from the disk (guest instructions, -icount shift=0,sleep=on)");
     } else if (strcmp(mode, "blk") == 0) {
         bench_blk(report);
         table("Chime bench, blk (guest instructions, -icount shift=0,sleep=on)");

@@ -23,5 +23,7 @@ static inline uint64_t rdinstret(void)
 void bench_console_write_line(void);
 void bench_pipe_4k(void);
 int bench_pipe_helper(void); /* the reader process of pipe_4k */
+/* spawn.c: needs the rootfs disk */
+void bench_spawn_exit_wait(void);
 
 #endif

@@ -69,7 +69,10 @@ struct ipc_header {
     uint32_t slots;       /* IPC_RING_SLOTS */
     uint32_t size;        /* whole buffer, bytes */
     uint32_t data_offset; /* IPC_DATA_OFFSET */
-    uint32_t pad[12];
+    uint32_t rejected;    /* server: descriptors it rejected on this
+                             connection, for ipcstat (SYS_SYSINFO); as
+                             untrusted as the rest of the header */
+    uint32_t pad[11];
     struct ipc_index req_tail;     /* written by the client (producer) */
     struct ipc_index req_head;     /* written by the server (consumer) */
     struct ipc_index cpl_tail;     /* written by the server */

@@ -181,8 +181,15 @@
 /* (end h) -> 0: raise the far side's watches */
 #define SYS_PIPE_NOTIFY 84
 
+/* ---- system information (see sysinfo.h) ------------------------- */
+/* (kind, first, buf, max) -> records of that kind; records first.. written
+ * to buf (at most max <= SYSINFO_MAX) */
+#define SYS_SYSINFO 91
+/* () root task only: restart the machine (SBI system reset, cold reboot) */
+#define SYS_REBOOT 92
+
 /* One past the highest number: the size of the kernel's table. */
-#define SYS_COUNT 90
+#define SYS_COUNT 93
 
 /* The most one mapping call covers: the kernel does a call's work under
  * its one lock, so each is bounded. MAP_ANON zeroes at most

@@ -184,3 +184,12 @@ void platform_poweroff(int status)
     for (;;)
         wfi();
 }
+
+void platform_reboot(void)
+{
+    sbi_call(SBI_EXT_SRST, 0, 1 /* cold reboot */, 0 /* no reason */, 0);
+    if (finisher) /* an SBI without SRST: the test device resets too */
+        *finisher = 0x7777u;
+    for (;;)
+        wfi();
+}

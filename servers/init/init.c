@@ -115,6 +115,13 @@ static void power_off_requested(int code)
     syscall1(SYS_POWEROFF, code);
 }
 
+/* INIT_OP_REBOOT, on the service thread: as power_off_requested. */
+static void reboot_requested(void)
+{
+    shutdown_prepare(0);
+    syscall0(SYS_REBOOT);
+}
+
 static void finish(int code)
 {
     if (poweroff_mode)
@@ -418,7 +425,7 @@ int main(int argc, char **argv)
         finish(125);
     }
     start_disk_servers(bi);
-    if (init_service_start(power_off_requested) != 0)
+    if (init_service_start(power_off_requested, reboot_requested) != 0)
         printf("init: cannot serve \"%s\": poweroff will not work\n", INIT_SERVICE);
     if (first < argc)
         finish(run_program(&argv[first]));

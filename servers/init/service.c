@@ -11,10 +11,16 @@
 #include "service.h"
 
 static void (*stop_machine)(int status);
+static void (*restart_machine)(void);
 
 static long on_request(struct ipc_sconn *c, const struct ipc_slot *req, struct ipc_slot *cpl,
                        void *ctx)
 {
+    if (req->opcode == INIT_OP_REBOOT) {
+        printf("init: reboot requested by process %u\n", c->client);
+        restart_machine();
+        return CHIME_EPERM; /* SYS_REBOOT refused: not reached for init */
+    }
     if (req->opcode != INIT_OP_POWEROFF)
         return CHIME_ENOSYS;
     if (req->arg > 255)
@@ -33,10 +39,11 @@ static void *serve(void *arg)
     return NULL;
 }
 
-int init_service_start(void (*stop)(int status))
+int init_service_start(void (*stop)(int status), void (*restart)(void))
 {
     pthread_t t;
 
     stop_machine = stop;
+    restart_machine = restart;
     return pthread_create(&t, NULL, serve, NULL);
 }

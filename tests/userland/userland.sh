@@ -245,6 +245,9 @@ check "stat: fields" 'printf abc > s; chmod 600 s; stat s | sed -n "1,3p" | sed 
     "    File: s${nl}    Type: regular file  Size: 3  Blocks: B  Links: 1${nl}    Mode: 0600 (rw-------)  Uid: $(id -u)  Gid: $(id -g)"
 check "stat: missing file" 'stat nosuch; echo $?' "1" "stat: nosuch: No such file or directory"
 check "du: -s and directories" 'mkdir -p du/a; du du | wc -l; du -s du | cut -f2' "2${nl}du"
+check "df: a file's file system, a missing one, a bad option" \
+    'df . | wc -l; df -h . nosuch | tail -n 1 | grep -c "%.* \.$"; df -h . nosuch >/dev/null 2>&1; echo $?; df -x; echo $?' \
+    "2${nl}1${nl}1${nl}2" "df: nosuch: No such file or directory${nl}df: unknown option -x${nl}usage: df [-h|-k] [file...]"
 check "sleep: waits, rejects junk" 'sleep 0.1; echo $?; sleep x; echo $?' "0${nl}1" "sleep: invalid time interval 'x'"
 check "true and false" 'true; echo $?; false; echo $?' "0${nl}1"
 check "env: -i, assignments, command status" \

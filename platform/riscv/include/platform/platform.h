@@ -44,6 +44,8 @@ void platform_finisher_init(const struct fdt_machine *m);
 
 /* Stop the machine: QEMU exits with status (sifive_test finisher). */
 __attribute__((__noreturn__)) void platform_poweroff(int status);
+/* Restart the machine: SBI system reset, cold reboot (QEMU -no-reboot exits). */
+__attribute__((__noreturn__)) void platform_reboot(void);
 
 /* Enter the user context tf on this hart (trap_entry.S); tp must be this cpu. */
 __attribute__((__noreturn__)) void trap_return(struct trapframe *tf);
