@@ -36,7 +36,7 @@
 #define LIBOS_THREAD_SLOTS 1024
 #define LIBOS_THREAD_STACK 0x0000040000ull /* 256 KiB mapped, the rest is a guard */
 #define LIBOS_STACK_TOP    0x1ff0100000ull
-#define LIBOS_STACK_SIZE   0x0000100000ull /* main stack: 1 MiB */
+#define LIBOS_STACK_SIZE   0x0000040000ull /* main stack: 256 KiB */
 #define LIBOS_ARGS_MAX     0x10000u        /* argv + envp strings and pointers */
 
 /* The startup block: how a spawner (posix_spawn) hands a new process its
