@@ -310,25 +310,13 @@ static const struct builtin {
     const char *name;
     builtin_fn *fn;
 } builtins[] = {
-    {":", bi_true},
-    {".", bi_dot},
-    {"break", bi_break},
-    {"cd", bi_cd},
-    {"continue", bi_continue},
-    {"eval", bi_eval},
-    {"exec", bi_exec},
-    {"exit", bi_exit},
-    {"export", bi_export},
-    {"false", bi_false},
-    {"fg", bi_fg},
-    {"jobs", bi_jobs},
-    {"pwd", bi_pwd},
-    {"read", bi_read},
-    {"set", bi_set},
-    {"shift", bi_shift},
-    {"source", bi_dot},
-    {"true", bi_true},
-    {"unset", bi_unset},
+    {":", bi_true},         {".", bi_dot},       {"[", builtin_test},
+    {"break", bi_break},    {"cd", bi_cd},       {"continue", bi_continue},
+    {"eval", bi_eval},      {"exec", bi_exec},   {"exit", bi_exit},
+    {"export", bi_export},  {"false", bi_false}, {"fg", bi_fg},
+    {"jobs", bi_jobs},      {"pwd", bi_pwd},     {"read", bi_read},
+    {"set", bi_set},        {"shift", bi_shift}, {"source", bi_dot},
+    {"test", builtin_test}, {"true", bi_true},   {"unset", bi_unset},
     {"wait", bi_wait},
 };
 

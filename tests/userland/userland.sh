@@ -108,6 +108,19 @@ check "sh: read" 'printf "one two three\nx\n" > r; { read a b; read c; } < r; ec
 check "sh: eval and ." 'echo "echo sourced \$1" > s.sh; set -- arg; . ./s.sh; eval "echo e; echo v"' \
     "sourced arg${nl}e${nl}v"
 
+check "sh: test and [ are builtins" \
+    'PATH=/nonexistent; [ 1 -lt 2 ] && test -n x && [ ! -d /nonexistent ] && [ a = a -a \( b != c -o 1 -eq 2 \) ] && exit 7' "" "" 7
+check "sh: test's file operators" \
+    'mkdir d; echo x > f; : > e; [ -d d ] && [ -f f ] && [ -s f ] && [ ! -s e ] && [ -e e ] && [ ! -f d ] && echo yes' "yes"
+check "sh: [ without ] is an error, status 2" '[ 1 -eq 1' "" "sh: [: missing ]" 2
+check "sh: test wants integers for -eq" 'test x -eq 1' "" "sh: test: x: integer expected" 2
+check "sh: backslash-newline joins the lines of a script" \
+    'printf "echo a\\\\\nb c\\\\\n  d \"e\\\\\nf\"\n" > s; sh s' "ab c d ef"
+check "sh: a file without an execute bit is not run (126)" \
+    'echo "echo ran" > x; ./x; echo $?' "126" "sh: ./x: Permission denied"
+check "sh: { a; b; } >f keeps both commands' output" \
+    '{ echo one; echo two; } > f; for i in 3 4; do echo $i; done > g; cat f g' "one${nl}two${nl}3${nl}4"
+
 # ---- pipelines and redirections ---------------------------------------------
 fresh
 check "sh: pipeline" 'printf "b\na\nc\n" | sort | head -n 2' "a${nl}b"
