@@ -155,9 +155,9 @@ result $? "chimecc: without an SDK it says so and exits 2"
 # ---- in the guest ----------------------------------------------------------
 if guest_install "$wf/wordfreq"; then
     result 0 "chimecc: wordfreq installed for the guest"
-    CHIME_CASE_DIR=tests/chimecc/cases sh tests/system/run.sh || fail=1
+    CASES= CHIME_CASE_DIR=tests/chimecc/cases sh tests/system/run.sh || fail=1
     # on the disk, run from the shell, with the standard boot archive
-    CHIME_BOOT_ARCHIVE=$top/$build/boot.cpio CHIME_CASE_DIR=tests/chimecc/disk \
+    CASES= CHIME_BOOT_ARCHIVE=$top/$build/boot.cpio CHIME_CASE_DIR=tests/chimecc/disk \
         sh tests/system/run.sh || fail=1
 else
     result 1 "chimecc: wordfreq installed for the guest"
