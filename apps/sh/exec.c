@@ -512,6 +512,18 @@ static struct job *job_find(const char *spec, pid_t *pid)
     return NULL;
 }
 
+int jobs_pids(const char *spec, pid_t *out, int max)
+{
+    pid_t pid;
+    struct job *j = spec[0] == '%' ? job_find(spec, &pid) : NULL;
+    int n = 0;
+
+    for (int k = 0; j != NULL && k < j->npids && n < max; k++)
+        if (!j->done[k])
+            out[n++] = j->pids[k];
+    return j == NULL ? -1 : n;
+}
+
 int jobs_fg(const char *spec)
 {
     struct job *j = NULL;

@@ -138,6 +138,9 @@ pid_t spawn_self(const char *text, int in, int out, int bg);
 void jobs_reap(int notify);
 int jobs_list(void);
 int jobs_fg(const char *spec);
+/* The running processes of job %n into out (at most max): how many, or -1
+ * if spec names no job. */
+int jobs_pids(const char *spec, pid_t *out, int max);
 int jobs_wait(int argc, char **argv);
 
 /* ---- builtin.c ---- */

@@ -128,8 +128,8 @@ env -i A=1 env; echo "-> $?"
 env B=2 sh -c 'echo $B'; echo "-> $?"
 env nosuch_prog; echo "-> $?"
 date +%Y | grep -c '^[0-9][0-9][0-9][0-9]$'; date | grep -c ' [0-9][0-9]:[0-9][0-9]:[0-9][0-9] '; echo "-> $?"
-kill -l | grep -c INT; echo "-> $?"
-kill nosuch; echo "-> $?"
+env kill -l | grep -c INT; echo "-> $?"
+env kill nosuch; echo "-> $?"
 sync; echo "-> $?"
 
 echo '== pipeline of four'
