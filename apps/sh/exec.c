@@ -176,9 +176,6 @@ static int redirs_apply(const struct redir *r, struct redir_state *st)
 
 /* ---- finding and spawning commands ---- */
 
-/* Resolves name through PATH. 0 and *path (malloc'd); 126 (found, not
- * executable) after a message; 127 when no PATH directory has it (with a
- * message only if name has a '/'). */
 /* An execute bit and access(X_OK) both: a superuser's access() may say
  * yes to a file with no execute bit at all (Chime's fs server does). */
 static int runnable(const char *path, const struct stat *st)
@@ -186,6 +183,9 @@ static int runnable(const char *path, const struct stat *st)
     return (st->st_mode & 0111) != 0 && access(path, X_OK) == 0;
 }
 
+/* Resolves name through PATH. 0 and *path (malloc'd); 126 (found, not
+ * executable) after a message; 127 when no PATH directory has it (with a
+ * message only if name has a '/'). */
 static int find_command(const char *name, char **path)
 {
     struct stat st;
