@@ -59,9 +59,15 @@ run-disk: $$(DISK_PROGRAMS) $$(EXT2_TOOL)
 	@if [ "$(DISK)" = "$(DISK_IMAGE)" ] || [ ! -e "$(DISK)" ]; then \
 		$(DISK_MKDISK) $(DISK) $(DISK_PROGRAMS); fi
 
+# Input piped into make run is typed into the console. OpenSBI's UART setup
+# reads and drops the one byte QEMU has handed the UART by then, so a piped
+# run sends a newline first for it to eat (at worst the shell sees one empty
+# line); from a terminal QEMU reads stdin itself.
+RUN_QEMU = $(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -kernel $(KERNEL_ELF) -initrd $(BOOT_ARCHIVE) \
+           -append "$(BOOTARGS)"
 run: all run-disk
-	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -kernel $(KERNEL_ELF) -initrd $(BOOT_ARCHIVE) \
-		-append "$(BOOTARGS)"
+	@echo '$(RUN_QEMU)'
+	@if [ -t 0 ]; then exec $(RUN_QEMU); else { printf '\n'; exec cat; } | $(RUN_QEMU); fi
 
 gdb: all
 	@printf 'file %s\nset architecture riscv:rv64\ntarget remote :1234\n' \

@@ -106,7 +106,8 @@ static int list_dir(const char *dir)
         status = -1;
     }
     closedir(d);
-    qsort(names, n, sizeof(char *), name_cmp);
+    if (n > 0) /* qsort wants a real array, even for none */
+        qsort(names, n, sizeof(char *), name_cmp);
     for (size_t i = 0; i < n; i++) {
         char *path = ul_path_join(dir, names[i]);
         if (path == NULL || print_entry(path, names[i]) < 0)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,61 @@ static int bi_wait(int argc, char **argv)
     return jobs_wait(argc, argv);
 }
 
+/* kill [-s sig | -sig] pid|%n..., kill -l. A builtin so that it can reach
+ * the shell's jobs: on Chime a process can signal only those it started. */
+static int bi_kill(int argc, char **argv)
+{
+    int sig = SIGTERM, i = 1, status = 0;
+
+    if (argc > 1 && strcmp(argv[1], "-l") == 0) {
+        ul_signal_list(stdout);
+        return 0;
+    }
+    if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+        sig = ul_signal_number(argv[2]);
+        i = 3;
+    } else if (argc > 2 && argv[1][0] == '-' && strcmp(argv[1], "--") != 0) {
+        sig = ul_signal_number(argv[1] + 1);
+        i = 2;
+    }
+    if (sig < 0) {
+        sh_error("kill: %s: unknown signal", argv[i - 1]);
+        return 1;
+    }
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+    if (i >= argc) {
+        sh_error("kill: usage: kill [-s signal | -signal] pid | %%job... | -l");
+        return 2;
+    }
+    for (; i < argc; i++) {
+        pid_t pids[16];
+        long pid;
+        int n = 1;
+        if (argv[i][0] == '%') {
+            n = jobs_pids(argv[i], pids, 16);
+            if (n < 0) {
+                sh_error("kill: %s: no such job", argv[i]);
+                status = 1;
+                continue;
+            }
+        } else if (ul_parse_long(argv[i], &pid) == 0) {
+            pids[0] = (pid_t)pid;
+        } else {
+            sh_error("kill: %s: not a process id", argv[i]);
+            status = 1;
+            continue;
+        }
+        for (int k = 0; k < n; k++) {
+            if (kill(pids[k], sig) < 0) {
+                sh_error("kill: %s: %s", argv[i], strerror(errno));
+                status = 1;
+            }
+        }
+    }
+    return status;
+}
+
 /* exec is carried out in exec.c (it needs the redirections); listed here so
  * the shell knows it is not a program. */
 static int bi_exec(int argc, char **argv)
@@ -310,26 +366,14 @@ static const struct builtin {
     const char *name;
     builtin_fn *fn;
 } builtins[] = {
-    {":", bi_true},
-    {".", bi_dot},
-    {"break", bi_break},
-    {"cd", bi_cd},
-    {"continue", bi_continue},
-    {"eval", bi_eval},
-    {"exec", bi_exec},
-    {"exit", bi_exit},
-    {"export", bi_export},
-    {"false", bi_false},
-    {"fg", bi_fg},
-    {"jobs", bi_jobs},
-    {"pwd", bi_pwd},
-    {"read", bi_read},
-    {"set", bi_set},
-    {"shift", bi_shift},
-    {"source", bi_dot},
-    {"true", bi_true},
-    {"unset", bi_unset},
-    {"wait", bi_wait},
+    {":", bi_true},        {".", bi_dot},          {"[", builtin_test},
+    {"break", bi_break},   {"cd", bi_cd},          {"continue", bi_continue},
+    {"eval", bi_eval},     {"exec", bi_exec},      {"exit", bi_exit},
+    {"export", bi_export}, {"false", bi_false},    {"fg", bi_fg},
+    {"jobs", bi_jobs},     {"kill", bi_kill},      {"pwd", bi_pwd},
+    {"read", bi_read},     {"set", bi_set},        {"shift", bi_shift},
+    {"source", bi_dot},    {"test", builtin_test}, {"true", bi_true},
+    {"unset", bi_unset},   {"wait", bi_wait},
 };
 
 builtin_fn *builtin_find(const char *name)

@@ -82,7 +82,13 @@ static int redir_open(const struct redir *r, struct fdmove *m)
         flags = O_RDONLY;
         break;
     case R_OUT:
-        flags = O_WRONLY | O_CREAT | O_TRUNC;
+        /* O_APPEND too: on Chime a spawned process gets a copy of an open
+         * file, offset included, not a share of it, so the commands of
+         * `{ a; b; } >f` (or of a script whose output is f) would each
+         * write from where the file was when they started. Appending
+         * after the truncation puts each write where a shared offset
+         * would. (A program that seeks its output loses.) */
+        flags = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
         break;
     case R_APPEND:
         flags = O_WRONLY | O_CREAT | O_APPEND;
@@ -170,6 +176,13 @@ static int redirs_apply(const struct redir *r, struct redir_state *st)
 
 /* ---- finding and spawning commands ---- */
 
+/* An execute bit and access(X_OK) both: a superuser's access() may say
+ * yes to a file with no execute bit at all (Chime's fs server does). */
+static int runnable(const char *path, const struct stat *st)
+{
+    return (st->st_mode & 0111) != 0 && access(path, X_OK) == 0;
+}
+
 /* Resolves name through PATH. 0 and *path (malloc'd); 126 (found, not
  * executable) after a message; 127 when no PATH directory has it (with a
  * message only if name has a '/'). */
@@ -182,7 +195,7 @@ static int find_command(const char *name, char **path)
             sh_error("%s: %s", name, strerror(errno));
             return 127;
         }
-        if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0) {
+        if (S_ISDIR(st.st_mode) || !runnable(name, &st)) {
             sh_error("%s: %s", name, S_ISDIR(st.st_mode) ? "Is a directory" : strerror(EACCES));
             return 126;
         }
@@ -200,7 +213,7 @@ static int find_command(const char *name, char **path)
         sb_addc(&b, '/');
         sb_adds(&b, name);
         if (stat(b.s, &st) == 0 && S_ISREG(st.st_mode)) {
-            if (access(b.s, X_OK) == 0) {
+            if (runnable(b.s, &st)) {
                 *path = b.s;
                 return 0;
             }
@@ -497,6 +510,18 @@ static struct job *job_find(const char *spec, pid_t *pid)
                 return &jobs[i];
             }
     return NULL;
+}
+
+int jobs_pids(const char *spec, pid_t *out, int max)
+{
+    pid_t pid;
+    struct job *j = spec[0] == '%' ? job_find(spec, &pid) : NULL;
+    int n = 0;
+
+    for (int k = 0; j != NULL && k < j->npids && n < max; k++)
+        if (!j->done[k])
+            out[n++] = j->pids[k];
+    return j == NULL ? -1 : n;
 }
 
 int jobs_fg(const char *spec)

@@ -495,6 +495,8 @@ static void expand_into(struct tagged *t, const char *raw, int in_dq)
             if (d == '\0') {
                 tput(t, '\\', TAG_QUOTED);
                 i++;
+            } else if (d == '\n' && in_dq) { /* a line continuation in "..." */
+                i += 2;
             } else if (!in_dq || strchr("$`\"\\", d) != NULL) {
                 tput(t, d, TAG_QUOTED);
                 i += 2;

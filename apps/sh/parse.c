@@ -111,11 +111,11 @@ static void scan_word(struct parser *p)
 
     while (!is_meta(s[i])) {
         if (s[i] == '\\') {
-            if (s[i + 1] == '\n') {
+            if (s[i + 1] == '\n' && s[i + 2] != '\0') {
                 i += 2;
                 continue;
             }
-            if (s[i + 1] == '\0') {
+            if (s[i + 1] == '\0' || s[i + 1] == '\n') { /* the word goes on in the next line */
                 fail(p, PARSE_INCOMPLETE);
                 break;
             }
@@ -176,6 +176,11 @@ static void next(struct parser *p)
         if (s[p->pos] == ' ' || s[p->pos] == '\t') {
             p->pos++;
         } else if (s[p->pos] == '\\' && s[p->pos + 1] == '\n') {
+            if (s[p->pos + 2] == '\0') { /* the command goes on in the next line */
+                fail(p, PARSE_INCOMPLETE);
+                p->tok = T_EOF;
+                return;
+            }
             p->pos += 2;
         } else if (s[p->pos] == '#') {
             while (s[p->pos] != '\n' && s[p->pos] != '\0')

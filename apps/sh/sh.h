@@ -6,6 +6,7 @@
  *   arith.c    arithmetic expansion $((...))
  *   exec.c     running trees: redirections, posix_spawn, pipelines, jobs
  *   builtin.c  cd, pwd, exit, export, unset, set, exec, jobs, fg, wait, ...
+ *   test.c     test and [
  *   edit.c     the interactive line editor (termios raw mode) and history
  *   main.c     options, the read-parse-run loop
  *
@@ -137,11 +138,15 @@ pid_t spawn_self(const char *text, int in, int out, int bg);
 void jobs_reap(int notify);
 int jobs_list(void);
 int jobs_fg(const char *spec);
+/* The running processes of job %n into out (at most max): how many, or -1
+ * if spec names no job. */
+int jobs_pids(const char *spec, pid_t *out, int max);
 int jobs_wait(int argc, char **argv);
 
 /* ---- builtin.c ---- */
 typedef int builtin_fn(int argc, char **argv);
 builtin_fn *builtin_find(const char *name);
+int builtin_test(int argc, char **argv); /* test.c: test and [ */
 
 /* ---- edit.c ---- */
 /* Reads a line from the terminal on fd 0 with editing; 1 and the line

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <userland/ulib.h>
 
@@ -38,11 +39,34 @@ int main(int argc, char **argv)
         ul_warn("invalid time interval '%s'", argv[1]);
         return 1;
     }
-    while (nanosleep(&ts, &ts) < 0) {
-        if (errno != EINTR) {
+    /* Chime hands a ^C to a process at its next call into the console
+     * (docs/console.md), and the foreground is the newest console client.
+     * So on a terminal sleep asks it something (tcgetpgrp) at the start,
+     * becoming the foreground, and again every 100 ms: ^C ends it at once
+     * with status 130, as a user expects. */
+    int tty = isatty(0);
+    if (tty)
+        (void)tcgetpgrp(0);
+    while (ts.tv_sec > 0 || ts.tv_nsec > 0) {
+        struct timespec slice = ts, rem = {0, 0};
+        if (tty && (slice.tv_sec > 0 || slice.tv_nsec > 100000000L))
+            slice = (struct timespec){0, 100000000L};
+        if (nanosleep(&slice, &rem) < 0 && errno != EINTR) {
             ul_warn_errno("nanosleep");
             return 1;
         }
+        /* ts -= slice - rem */
+        long ns = (long)ts.tv_nsec - slice.tv_nsec + rem.tv_nsec;
+        ts.tv_sec += rem.tv_sec - slice.tv_sec;
+        for (; ns < 0; ns += 1000000000L)
+            ts.tv_sec--;
+        for (; ns >= 1000000000L; ns -= 1000000000L)
+            ts.tv_sec++;
+        ts.tv_nsec = ns;
+        if (ts.tv_sec < 0)
+            break;
+        if (tty)
+            (void)tcgetpgrp(0);
     }
     return 0;
 }

@@ -102,7 +102,8 @@ int main(int argc, char **argv)
         if (i < 0)
             break;
     }
-    qsort(l.v, l.n, sizeof(char *), line_cmp);
+    if (l.n > 0) /* qsort wants a real array, even for none */
+        qsort(l.v, l.n, sizeof(char *), line_cmp);
     for (size_t i = 0; i < l.n; i++) {
         if (!unique || i == 0 || key_cmp(l.v[i - 1], l.v[i]) != 0)
             printf("%s\n", l.v[i]);

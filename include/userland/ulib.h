@@ -62,4 +62,10 @@ FILE *ul_open_input(const char *name);
 /* Closes what ul_open_input opened (never stdin). */
 void ul_close_input(FILE *f);
 
+/* A signal by name ("TERM", "SIGTERM", any case) or number; -1 if unknown. */
+int ul_signal_number(const char *s);
+
+/* Prints "number NAME" for each signal ul_signal_number knows by name. */
+void ul_signal_list(FILE *f);
+
 #endif

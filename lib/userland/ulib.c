@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 const char *ul_prog = "?";
@@ -196,4 +198,35 @@ void ul_close_input(FILE *f)
         clearerr(f);
     else
         fclose(f);
+}
+
+static const struct {
+    const char *name;
+    int number;
+} ul_signals[] = {
+    {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ABRT", SIGABRT}, {"KILL", SIGKILL},
+    {"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},
+    {"TERM", SIGTERM}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
+};
+
+#define UL_NSIGNALS (int)(sizeof(ul_signals) / sizeof(ul_signals[0]))
+
+int ul_signal_number(const char *s)
+{
+    long n;
+
+    if (ul_parse_long(s, &n) == 0)
+        return n >= 0 && n < 65 ? (int)n : -1;
+    if (strncasecmp(s, "SIG", 3) == 0)
+        s += 3;
+    for (int i = 0; i < UL_NSIGNALS; i++)
+        if (strcasecmp(s, ul_signals[i].name) == 0)
+            return ul_signals[i].number;
+    return -1;
+}
+
+void ul_signal_list(FILE *f)
+{
+    for (int k = 0; k < UL_NSIGNALS; k++)
+        fprintf(f, "%d %s\n", ul_signals[k].number, ul_signals[k].name);
 }

@@ -3,7 +3,8 @@
 # program with an ordinary Makefile, with make CC=chime-cc; check what the
 # driver does on the host (depfiles, -E, -S, archives, an installed copy of
 # the SDK); then put the program where the guest finds it and boot the
-# cases in tests/chimecc/cases. Prints TAP lines; needs make all.
+# cases in tests/chimecc/cases, and put it on the disk and run it from the
+# shell (tests/chimecc/disk). Prints TAP lines; needs make all.
 #
 #   sh tests/chimecc/chimecc-test.sh
 set -u
@@ -154,7 +155,10 @@ result $? "chimecc: without an SDK it says so and exits 2"
 # ---- in the guest ----------------------------------------------------------
 if guest_install "$wf/wordfreq"; then
     result 0 "chimecc: wordfreq installed for the guest"
-    CHIME_CASE_DIR=tests/chimecc/cases sh tests/system/run.sh || fail=1
+    CASES= CHIME_CASE_DIR=tests/chimecc/cases sh tests/system/run.sh || fail=1
+    # on the disk, run from the shell, with the standard boot archive
+    CASES= CHIME_BOOT_ARCHIVE=$top/$build/boot.cpio CHIME_CASE_DIR=tests/chimecc/disk \
+        sh tests/system/run.sh || fail=1
 else
     result 1 "chimecc: wordfreq installed for the guest"
 fi

@@ -9,7 +9,8 @@ FIFO is 16 bytes, and what is typed before the console server and the
 program read is not theirs), waits 100 ms and types INPUT one byte
 every 20 ms. INPUT takes
 the escapes of a Python string: \\r (Enter), \\003 (^C), \\004 (^D),
-\\025 (^U), \\b or \\010 (^H), \\177 (DEL). Exits with QEMU's status, or
+\\025 (^U), \\b or \\010 (^H), \\177 (DEL); \\xff is not typed but waits one
+second (so that a command has started before a ^C). Exits with QEMU's status, or
 124 when TIMEOUT seconds pass first (QEMU is killed then)."""
 import os
 import re
@@ -33,6 +34,9 @@ def main():
         time.sleep(0.1)
         try:
             for b in data:
+                if b == 0xff:
+                    time.sleep(1)
+                    continue
                 qemu.stdin.write(bytes([b]))
                 qemu.stdin.flush()
                 time.sleep(0.02)

@@ -21,3 +21,6 @@ $(BLKCHECK): tests/system/blkcheck.c tests/guest/blktest/pattern.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(H_CFLAGS) -o $@ $<
 ALL_TARGETS += $(BLKCHECK)
+
+# `printf 'echo hi\npoweroff\n' | make run`, as a user types it.
+TEST_SUITES += 'sh tests/system/make_run_pipe.sh'

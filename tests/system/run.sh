@@ -45,14 +45,18 @@ result() { # 0|1 (ok|not ok), description
     fi
 }
 
-# Boot once: tag, smp, bootargs. Writes the console to $log, sets $rc
+# Boot once: tag, smp, bootargs, boot number (1..BOOTS). Writes the console to $log, sets $rc
 # (QEMU's exit status, 124 when timeout stopped it).
 boot() {
     cmd=$(echo "$qemu_cmd" | sed "s/@SMP@/$2/g")
     rcfile=$(mktemp)
     # shellcheck disable=SC2086
     extra=$QEMU_EXTRA
-    if [ -n "$DISK" ]; then
+    if [ -n "$DISK" ] && [ "$4" -gt 1 ]; then
+        # a later boot of BOOTS: the disk the boot before left
+        extra="$extra -drive file=$img,if=none,format=raw,id=hd0$DISK_OPTS"
+        extra="$extra -device virtio-blk-device,drive=hd0"
+    elif [ -n "$DISK" ]; then
         # a fresh, zeroed scratch disk for this boot
         rm -f "$img" && truncate -s "$DISK" "$img"
         case "$DISK_FORMAT" in
@@ -61,6 +65,9 @@ boot() {
             rm -f "$img"
             sh scripts/mkdisk.sh -s "$DISK" "$img" build/archive/* >/dev/null ;;
         esac
+        for pair in $DISK_FILES; do # HOST:GUEST, put on the new disk
+            build/host/chime-ext2 "$img" put "${pair%%:*}" "${pair#*:}" >/dev/null
+        done
         extra="$extra -drive file=$img,if=none,format=raw,id=hd0$DISK_OPTS"
         extra="$extra -device virtio-blk-device,drive=hd0"
     fi
@@ -86,20 +93,29 @@ for name in $cases; do
     fi
     RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA="" DISK="" DISK_OPTS="" DISK_FORMAT="" CHECK=""
     INPUT="" INPUT_AFTER="" LOG_CHECK="" LOG_CHECK_WHAT=""
+    DISK_FILES="" BOOTS=1 INPUT2="" EXPECT2=""
     # shellcheck disable=SC1090
     . "./$file"
-    for smp in $SMP; do
+    INPUT1=$INPUT EXPECT1=$EXPECT
+    # each hart count, booted BOOTS times (smp:boot)
+    for sb in $(for s in $SMP; do seq -f "$s:%g" 1 "$BOOTS"; done); do
+        smp=${sb%%:*} bootn=${sb#*:}
         tag="$name/smp$smp"
         log="$logdir/$name-smp$smp.log"
         img="$logdir/$name-smp$smp.img"
-        boot "$tag" "$smp" "poweroff $RUN"
+        INPUT=$INPUT1 EXPECT=$EXPECT1
+        if [ "$bootn" -gt 1 ]; then
+            tag="$tag/boot$bootn" log="$logdir/$name-smp$smp-boot$bootn.log"
+            INPUT=$INPUT2 EXPECT=$EXPECT2
+        fi
+        boot "$tag" "$smp" "poweroff $RUN" "$bootn"
         # the guest's own TAP lines, tagged with case and hart count
         grep -E '^(not )?ok( |$)' "$log" | sed -E "s#^(not ok|ok)( - | |$)#\\1 - $tag: #"
         if grep -Eq '^not ok( |$)' "$log"; then fail=1; fi
         if [ -n "$CHECK" ]; then
             # the host's look at what the boot left (the disk image, say)
             # shellcheck disable=SC2086
-            out=$($CHECK "$img" "$log" 2>&1)
+            out=$(BOOT=$bootn $CHECK "$img" "$log" 2>&1)
             st=$?
             printf '%s\n' "$out" | grep -E '^(not )?ok( |$)' |
                 sed -E "s#^(not ok|ok)( - | |$)#\\1 - $tag: #"

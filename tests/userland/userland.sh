@@ -108,6 +108,22 @@ check "sh: read" 'printf "one two three\nx\n" > r; { read a b; read c; } < r; ec
 check "sh: eval and ." 'echo "echo sourced \$1" > s.sh; set -- arg; . ./s.sh; eval "echo e; echo v"' \
     "sourced arg${nl}e${nl}v"
 
+check "sh: test and [ are builtins" \
+    'PATH=/nonexistent; [ 1 -lt 2 ] && test -n x && [ ! -d /nonexistent ] && [ a = a -a \( b != c -o 1 -eq 2 \) ] && exit 7' "" "" 7
+check "sh: test's file operators" \
+    'mkdir d; echo x > f; : > e; [ -d d ] && [ -f f ] && [ -s f ] && [ ! -s e ] && [ -e e ] && [ ! -f d ] && echo yes' "yes"
+check "sh: [ without ] is an error, status 2" '[ 1 -eq 1' "" "sh: [: missing ]" 2
+check "sh: test wants integers for -eq" 'test x -eq 1' "" "sh: test: x: integer expected" 2
+check "sh: backslash-newline joins the lines of a script" \
+    'printf "echo a\\\\\nb c\\\\\n  d \"e\\\\\nf\"\n" > s; sh s' "ab c d ef"
+check "sh: a file without an execute bit is not run (126)" \
+    'echo "echo ran" > x; ./x; echo $?' "126" "sh: ./x: Permission denied"
+check "sh: { a; b; } >f keeps both commands' output" \
+    '{ echo one; echo two; } > f; for i in 3 4; do echo $i; done > g; cat f g' "one${nl}two${nl}3${nl}4"
+
+check "sh: kill is a builtin that takes a job" \
+    'sleep 5 & kill %1; wait %1; echo $?; kill %7; kill -l | grep -c TERM' "143${nl}1" "sh: kill: %7: no such job"
+
 # ---- pipelines and redirections ---------------------------------------------
 fresh
 check "sh: pipeline" 'printf "b\na\nc\n" | sort | head -n 2' "a${nl}b"
@@ -254,9 +270,12 @@ check "env: -i, assignments, command status" \
     'env -i A=1 B=2 env; env -i sh -c "exit 4"; echo $?; env nosuch; echo $?' \
     "A=1${nl}B=2${nl}4${nl}127" "env: nosuch: No such file or directory"
 check "date: format and -u" 'date -u +%Y | grep -c "^20[0-9][0-9]$"; date | wc -w' "1${nl}6"
-check "kill: signals by name and number" \
+check "sh: kill (the builtin): signals by name and number" \
     'sleep 5 & kill $!; wait $!; echo $?; sleep 5 & kill -9 $!; wait $!; echo $?; sleep 5 & kill -s HUP $!; wait $!; echo $?; kill 999999; echo $?' \
-    "143${nl}137${nl}129${nl}1" "kill: 999999: No such process"
+    "143${nl}137${nl}129${nl}1" "sh: kill: 999999: No such process"
+check "kill: the program, by name and number" \
+    'sleep 5 & env kill -s TERM $!; wait $!; echo $?; env kill 999999; echo $?; env kill -l | grep -c "^15 TERM$"' \
+    "143${nl}1${nl}1" "kill: 999999: No such process"
 check "sync" 'sync; echo $?' "0"
 
 # ---- interactive sh on a terminal --------------------------------------------
