@@ -7,6 +7,8 @@
  *   bench single | smp    force one set
  *   bench blk        the blk figures (apps/bench/blk.c; needs a disk)
  *   bench fs         the fs figures (apps/bench/fs.c; needs an ext2 disk)
+ *   bench fstrace    one of each fs call between bench_fs_mark calls, for
+ *                    instruction traces as below
  *   bench trace      a short fixed sequence (5 + 1 null calls, then two
  *                    rounds of 64 queued requests, SYS_NULL between the
  *                    parts as markers) for instruction traces with
@@ -528,6 +530,8 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "blk") == 0) {
         bench_blk(report);
         table("Chime bench, blk (guest instructions, -icount shift=0,sleep=on)");
+    } else if (strcmp(mode, "fstrace") == 0) {
+        bench_fs_trace();
     } else if (strcmp(mode, "fs") == 0) {
         bench_fs();
         table("Chime bench, fs (guest instructions, -icount shift=0,sleep=on)");

@@ -3,5 +3,6 @@
 #define BENCH_FS_H
 
 void bench_fs(void);
+void bench_fs_trace(void); /* "bench fstrace" */
 
 #endif

@@ -152,6 +152,38 @@ static void bench_stat(void)
     report("fs_stat", (double)median(s, SAMPLES), "insns", "<= 2000", "stat of " FILE_4K);
 }
 
+/* For instruction traces (-singlestep -d exec,nochain): one of each
+ * measured call between calls of this marker, after two of each to warm
+ * the caches. */
+__attribute__((noinline)) void bench_fs_mark(int what)
+{
+    __asm__ volatile("" ::"r"(what) : "memory");
+}
+
+void bench_fs_trace(void)
+{
+    char buf[4096];
+    struct stat st;
+    int fd;
+
+    if (setup() < 0) {
+        fail("fs setup", errno);
+        return;
+    }
+    fd = open(FILE_4K, O_RDONLY);
+    for (int i = 0; i < 3; i++) {
+        lseek(fd, 0, SEEK_SET);
+        bench_fs_mark(1);
+        read(fd, buf, sizeof(buf));
+        bench_fs_mark(2);
+        close(open(FILE_4K, O_RDONLY));
+        bench_fs_mark(3);
+        stat(FILE_4K, &st);
+        bench_fs_mark(4);
+    }
+    close(fd);
+}
+
 void bench_fs(void)
 {
     struct stat st;
