@@ -57,7 +57,9 @@ struct ext2_fs {
 /* In-memory handle on an inode: its number and a copy of its 128-byte core. */
 struct ext2_ino {
     uint32_t ino;
-    struct ext2_inode raw;
+    /* 8-byte aligned like the inode in its table block, so loading and
+     * storing it is a word copy, not a byte copy. */
+    struct ext2_inode raw __attribute__((aligned(8)));
 };
 
 /* ---- super.c --------------------------------------------------------- */
