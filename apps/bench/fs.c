@@ -182,6 +182,14 @@ void bench_fs_trace(void)
         bench_fs_mark(4);
     }
     close(fd);
+    fd = open(FILE_1M, O_RDONLY);
+    for (int i = 0; i < 2; i++) {
+        lseek(fd, 0, SEEK_SET);
+        bench_fs_mark(5);
+        read(fd, big, 64 * 1024);
+        bench_fs_mark(6);
+    }
+    close(fd);
 }
 
 void bench_fs(void)

@@ -98,6 +98,14 @@ uint64_t inode_max_size(const struct ext2_fs *fs);
 
 /* ---- bmap.c ---------------------------------------------------------- */
 int bmap_get(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t *pblk);
+/* The last indirect block a walk read: entries for [base, base + ptrs). */
+struct bmap_memo {
+    struct ext2_buf *b;
+    uint32_t blk;
+    uint64_t base;
+};
+int bmap_get_memo(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t *pblk,
+                  struct bmap_memo *memo);
 int bmap_alloc(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t goal,
                uint32_t *pblk, int *fresh);
 int bmap_free_from(struct ext2_fs *fs, struct ext2_ino *in, uint64_t first_lblk);
