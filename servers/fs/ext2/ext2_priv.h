@@ -31,6 +31,18 @@ struct ext2_cache {
 };
 
 /* A mounted file system. */
+/* The name cache (path.c): (directory, name) -> inode, for names of
+ * directories and regular files up to EXT2_DCACHE_NAME bytes that a
+ * lookup found. An entry is good while its gen is dcache_gen + 1: every
+ * change to any directory (dir.c) bumps dcache_gen, dropping them all. */
+#define EXT2_DCACHE_SLOTS 256
+#define EXT2_DCACHE_NAME  36
+struct ext2_dentry {
+    uint32_t gen, dir, ino;
+    uint8_t len;
+    char name[EXT2_DCACHE_NAME];
+};
+
 struct ext2_fs {
     struct ext2_blockdev dev;
     struct ext2_mount_opts opts;
@@ -50,6 +62,8 @@ struct ext2_fs {
     uint32_t generation; /* next i_generation */
     uint32_t clock_base; /* time used when the mount has no clock */
     struct ext2_cache cache;
+    uint32_t dcache_gen;
+    struct ext2_dentry dcache[EXT2_DCACHE_SLOTS];
     struct ext2_counters counters;
     char errmsg[160];
 };
@@ -129,6 +143,8 @@ int dir_init(struct ext2_fs *fs, struct ext2_ino *dir, uint32_t parent);
 int dir_next(struct ext2_fs *fs, struct ext2_ino *dir, uint64_t *pos, struct ext2_dirent_info *ent);
 
 /* ---- path.c ---------------------------------------------------------- */
+/* A directory is about to change: forget every cached name. */
+void dcache_invalidate(struct ext2_fs *fs);
 int path_resolve(struct ext2_fs *fs, const char *path, int follow_last, uint32_t *ino);
 int path_parent(struct ext2_fs *fs, const char *path, uint32_t *dir, char *name, uint32_t *len);
 

@@ -50,6 +50,53 @@ static int check_dotdot(struct ext2_fs *fs, struct ext2_ino *child, uint32_t par
     return err;
 }
 
+/* ---- the name cache (ext2_priv.h) ---- */
+
+void dcache_invalidate(struct ext2_fs *fs)
+{
+    if (++fs->dcache_gen + 1 == 0) { /* wrapped: no old gen may match again */
+        memset(fs->dcache, 0, sizeof(fs->dcache));
+        fs->dcache_gen = 0;
+    }
+}
+
+static struct ext2_dentry *dcache_slot(struct ext2_fs *fs, uint32_t dir, const char *name,
+                                       size_t len)
+{
+    uint32_t h = dir * 2654435761u;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)name[i]) * 16777619u;
+    return &fs->dcache[(h ^ (h >> 16)) % EXT2_DCACHE_SLOTS];
+}
+
+static int dcache_find(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+                       uint32_t *ino)
+{
+    const struct ext2_dentry *e = dcache_slot(fs, dir, name, len);
+
+    if (e->gen != fs->dcache_gen + 1 || e->dir != dir || e->len != len ||
+        memcmp(e->name, name, len) != 0)
+        return 0;
+    *ino = e->ino;
+    return 1;
+}
+
+static void dcache_add(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+                       uint32_t ino)
+{
+    struct ext2_dentry *e;
+
+    if (len > EXT2_DCACHE_NAME)
+        return;
+    e = dcache_slot(fs, dir, name, len);
+    e->gen = fs->dcache_gen + 1;
+    e->dir = dir;
+    e->ino = ino;
+    e->len = (uint8_t)len;
+    memcpy(e->name, name, len);
+}
+
 static int is_dot_name(const char *name, size_t len)
 {
     return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
@@ -77,13 +124,20 @@ int path_resolve(struct ext2_fs *fs, const char *path, int follow_last, uint32_t
             q++;
         if (q - p > EXT2_NAME_MAX)
             return EXT2_ENAMETOOLONG;
+        uint32_t next;
+        /* A cached name was found in cur as a directory, and names a
+         * directory or a regular file: nothing to load, check or follow. */
+        if (dcache_find(fs, cur, buf + p, q - p, &next)) {
+            cur = next;
+            p = q;
+            continue;
+        }
         struct ext2_ino dir, child;
         int err = inode_load(fs, cur, &dir);
         if (err)
             return err;
         if (!inode_is_dir(&dir.raw))
             return EXT2_ENOTDIR;
-        uint32_t next;
         err = dir_lookup(fs, &dir, buf + p, (uint32_t)(q - p), &next);
         if (!err)
             err = inode_load(fs, next, &child);
@@ -109,6 +163,9 @@ int path_resolve(struct ext2_fs *fs, const char *path, int follow_last, uint32_t
             if (err)
                 return err;
         }
+        uint32_t type = child.raw.i_mode & EXT2_S_IFMT;
+        if (type == EXT2_S_IFDIR || type == EXT2_S_IFREG)
+            dcache_add(fs, cur, buf + p, q - p, next);
         cur = next;
         p = q;
     }
