@@ -33,29 +33,35 @@ static const char *cwd_now(void)
     return cwd;
 }
 
+/* Copy the string in to out, at most room bytes with its NUL: its length,
+ * or -1 when it does not fit. One pass, where strnlen and memcpy are two
+ * (paths are short). */
+static int copy_string(char *out, const char *in, size_t room)
+{
+    for (size_t i = 0; i < room; i++)
+        if ((out[i] = in[i]) == '\0')
+            return (int)i;
+    return -1;
+}
+
 int fs_abspath(const char *path, char *out)
 {
-    size_t n = strnlen(path, FS_PATH_MAX);
+    size_t b;
+    int n;
 
-    if (n == 0)
+    if (path[0] == '\0')
         return -ENOENT;
-    if (n >= FS_PATH_MAX)
-        return -ENAMETOOLONG;
     if (path[0] == '/') {
-        memcpy(out, path, n + 1);
-        return (int)n;
+        n = copy_string(out, path, FS_PATH_MAX);
+        return n < 0 ? -ENAMETOOLONG : n;
     }
     const char *base = cwd_now();
-    size_t b = cwd_len;
-    int slash = base[b - 1] != '/';
-
-    if (b + slash + n >= FS_PATH_MAX)
-        return -ENAMETOOLONG;
+    b = cwd_len;
     memcpy(out, base, b);
-    if (slash)
+    if (base[b - 1] != '/')
         out[b++] = '/';
-    memcpy(out + b, path, n + 1);
-    return (int)(b + n);
+    n = copy_string(out + b, path, FS_PATH_MAX - b);
+    return n < 0 ? -ENAMETOOLONG : (int)b + n;
 }
 
 mode_t umask(mode_t mask)

@@ -161,20 +161,21 @@ long fs_stat_ino(struct fs_server *s, uint32_t ino, struct fs_stat *out)
 
     if (r < 0)
         return fs_result(s, r);
-    memset(out, 0, sizeof(*out));
-    out->ino = st.ino;
-    out->size = st.size;
-    out->blocks = st.blocks;
-    out->mode = st.mode;
-    out->nlink = st.nlink;
-    out->uid = st.uid;
-    out->gid = st.gid;
     struct ext2_statfs sf;
     ext2_statfs(s->fs, &sf);
-    out->blksize = sf.block_size;
-    out->atime = st.atime;
-    out->mtime = st.mtime;
-    out->ctime = st.ctime;
+    *out = (struct fs_stat){
+        .ino = st.ino,
+        .size = st.size,
+        .blocks = st.blocks,
+        .mode = st.mode,
+        .nlink = st.nlink,
+        .uid = st.uid,
+        .gid = st.gid,
+        .blksize = sf.block_size,
+        .atime = st.atime,
+        .mtime = st.mtime,
+        .ctime = st.ctime,
+    };
     return 0;
 }
 
@@ -205,33 +206,25 @@ long fs_copy_paths(struct fs_server *s, struct ipc_sconn *c, const struct ipc_sl
             return CHIME_ENAMETOOLONG;
         if (len == 0)
             return CHIME_ENOENT;
-        memmove(s->path[i], buf + pos, len + 1); /* the second string to path[1] */
+        if (i > 0) /* the second string to path[1]; the first is in place */
+            memmove(s->path[i], buf + pos, len + 1);
         pos += len + 1;
-    }
-    return 0;
-}
-
-/* Does any name in path pass FS_NAME_MAX? */
-static int has_long_name(const char *path)
-{
-    size_t run = 0;
-
-    for (const char *p = path; *p; p++) {
-        run = *p == '/' ? 0 : run + 1;
-        if (run > FS_NAME_MAX)
-            return 1;
     }
     return 0;
 }
 
 long fs_check_trailing_slash(struct fs_server *s, const char *path)
 {
-    size_t n = strlen(path);
+    size_t n = 0, run = 0;
     uint32_t ino;
     struct ext2_stat st;
 
-    if (has_long_name(path))
-        return CHIME_ENAMETOOLONG;
+    /* One pass: the length, and whether any name passes FS_NAME_MAX. */
+    for (char ch; (ch = path[n]) != '\0'; n++) {
+        run = ch == '/' ? 0 : run + 1;
+        if (run > FS_NAME_MAX)
+            return CHIME_ENAMETOOLONG;
+    }
     if (n < 2 || path[n - 1] != '/')
         return 0;
     if (ext2_lookup(s->fs, path, 1, &ino) != 0 || ext2_stat(s->fs, ino, &st) != 0)

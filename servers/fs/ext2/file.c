@@ -16,7 +16,8 @@
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("no-tree-loop-distribute-patterns")))
 #endif
-static void block_copy(void *dst, const void *src, size_t n)
+static void
+block_copy(void *dst, const void *src, size_t n)
 {
     if ((((uintptr_t)dst | (uintptr_t)src | n) & 7) != 0 || n < 256) {
         memcpy(dst, src, n);

@@ -60,14 +60,24 @@ void dcache_invalidate(struct ext2_fs *fs)
     }
 }
 
+static uint32_t dcache_hash_step(uint32_t h, char c)
+{
+    return (h ^ (uint8_t)c) * 16777619u;
+}
+
+static struct ext2_dentry *dcache_at(struct ext2_fs *fs, uint32_t h)
+{
+    return &fs->dcache[(h ^ (h >> 16)) % EXT2_DCACHE_SLOTS];
+}
+
 static struct ext2_dentry *dcache_slot(struct ext2_fs *fs, uint32_t dir, const char *name,
                                        size_t len)
 {
     uint32_t h = dir * 2654435761u;
 
     for (size_t i = 0; i < len; i++)
-        h = (h ^ (uint8_t)name[i]) * 16777619u;
-    return &fs->dcache[(h ^ (h >> 16)) % EXT2_DCACHE_SLOTS];
+        h = dcache_hash_step(h, name[i]);
+    return dcache_at(fs, h);
 }
 
 static int dcache_find(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
@@ -82,8 +92,40 @@ static int dcache_find(struct ext2_fs *fs, uint32_t dir, const char *name, size_
     return 1;
 }
 
-static void dcache_add(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
-                       uint32_t ino)
+/* Resolve path from the cache alone, reading it once and copying
+ * nothing: 1 and *ino when every component is cached, else 0 (the caller
+ * walks the slow way, which also reports every error). */
+static int dcache_walk(struct ext2_fs *fs, const char *path, uint32_t *ino)
+{
+    uint32_t cur = EXT2_ROOT_INO, good = fs->dcache_gen + 1;
+    const char *p = path;
+
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (*p == '\0')
+            break;
+        uint32_t h = cur * 2654435761u;
+        const char *q = p;
+        while (*q != '\0' && *q != '/')
+            h = dcache_hash_step(h, *q++);
+        size_t len = (size_t)(q - p);
+        const struct ext2_dentry *e = dcache_at(fs, h);
+        if (e->gen != good || e->dir != cur || e->len != len)
+            return 0;
+        for (size_t i = 0; i < len; i++)
+            if (e->name[i] != p[i])
+                return 0;
+        cur = e->ino;
+        p = q;
+    }
+    if ((size_t)(p - path) > EXT2_PATH_MAX)
+        return 0;
+    *ino = cur;
+    return 1;
+}
+
+static void dcache_add(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t ino)
 {
     struct ext2_dentry *e;
 
@@ -106,6 +148,8 @@ static int is_dot_name(const char *name, size_t len)
  * component, and in the last one if follow_last. */
 int path_resolve(struct ext2_fs *fs, const char *path, int follow_last, uint32_t *ino)
 {
+    if (dcache_walk(fs, path, ino))
+        return 0;
     char buf[EXT2_PATH_MAX + 1];
     size_t plen = strlen(path);
     if (plen > EXT2_PATH_MAX)
