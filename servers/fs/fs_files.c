@@ -84,7 +84,7 @@ static long open_lookup(struct fs_server *s, const char *path, uint32_t flags, u
             return r;
         return ext2_create(s->fs, path, perm & 07777, ino);
     }
-    r = ext2_lookup(s->fs, path, !(flags & FS_O_NOFOLLOW), ino);
+    r = fs_lookup(s, 0, !(flags & FS_O_NOFOLLOW), ino); /* path is s->path[0] */
     if (r != CHIME_ENOENT || !(flags & FS_O_CREAT))
         return r;
     r = ext2_create(s->fs, path, perm & 07777, ino);
@@ -107,7 +107,7 @@ long fs_op_open(struct fs_server *s, struct fs_client *cl, struct ipc_sconn *c,
         return CHIME_EMFILE;
     r = fs_copy_paths(s, c, req, 1);
     if (r == 0)
-        r = fs_check_trailing_slash(s, s->path[0]);
+        r = fs_check_trailing_slash(s, 0);
     if (r < 0)
         return r;
     if (ext2_is_read_only(s->fs) && (acc != FS_O_RDONLY || (flags & FS_O_TRUNC)))

@@ -56,6 +56,7 @@ int fs_server_mount(struct fs_server *s, const struct ext2_blockdev *dev, int ro
     s->fs = NULL;
     s->open = NULL;
     s->nopen = s->open_cap = 0;
+    memset(s->pcache, 0, sizeof(s->pcache));
     return ext2_mount(&s->fs, dev, &opts, why, whylen);
 }
 
@@ -185,46 +186,71 @@ long fs_copy_paths(struct fs_server *s, struct ipc_sconn *c, const struct ipc_sl
 {
     uint64_t avail = req->length;
     uint64_t room = (uint64_t)npaths * FS_PATH_MAX;
-    uint64_t take = avail < room ? avail : room;
-    const char *src = ipc_sconn_data(c, req->data, avail);
+    uint64_t take = avail < room ? avail : room, pos = 0;
+    const volatile char *src = ipc_sconn_data(c, req->data, avail);
 
     if ((req->flags & IPC_F_LENT) || !src)
         return CHIME_EFAULT;
-    /* One copy out of shared memory; from here on only the copy is read. */
-    char *buf = s->path[0];
+    /* One pass over shared memory, each byte read once: the copy and its
+     * NUL. From here on only the copy is read. */
     _Static_assert(sizeof(s->path) == 2 * FS_PATH_MAX, "paths are contiguous");
-    memcpy(buf, src, take);
-    uint64_t pos = 0;
     for (int i = 0; i < npaths; i++) {
-        const char *nul = memchr(buf + pos, '\0', take - pos);
-        uint64_t len;
+        char *dst = s->path[i];
+        uint64_t n = 0;
 
-        if (!nul)
-            return take == avail ? CHIME_EFAULT : CHIME_ENAMETOOLONG;
-        len = (uint64_t)(nul - (buf + pos));
-        if (len >= FS_PATH_MAX)
+        if ((((uintptr_t)src + pos) & 7) == 0 && ((uintptr_t)dst & 7) == 0) {
+            /* Whole words (the data area is word-aligned, so no read
+             * crosses its end), until one holds a NUL. */
+            const volatile uint64_t *sw = (const volatile uint64_t *)(src + pos);
+            uint64_t *dw = (uint64_t *)dst;
+
+            for (;; n += 8) {
+                uint64_t w;
+
+                if (pos + n >= take)
+                    return take == avail ? CHIME_EFAULT : CHIME_ENAMETOOLONG;
+                w = sw[n / 8];
+                dw[n / 8] = w;
+                if ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)
+                    break;
+            }
+            while (dst[n] != '\0')
+                n++;
+            if (pos + n >= take) /* the NUL lies past the request's bytes */
+                return take == avail ? CHIME_EFAULT : CHIME_ENAMETOOLONG;
+        } else {
+            for (;; n++) {
+                if (pos + n >= take)
+                    return take == avail ? CHIME_EFAULT : CHIME_ENAMETOOLONG;
+                if ((dst[n] = src[pos + n]) == '\0')
+                    break;
+            }
+        }
+        if (n >= FS_PATH_MAX)
             return CHIME_ENAMETOOLONG;
-        if (len == 0)
+        if (n == 0)
             return CHIME_ENOENT;
-        if (i > 0) /* the second string to path[1]; the first is in place */
-            memmove(s->path[i], buf + pos, len + 1);
-        pos += len + 1;
+        /* A name longer than FS_NAME_MAX needs a path at least that long. */
+        uint64_t run = 0, longest = 0;
+        for (uint64_t k = n > FS_NAME_MAX ? 0 : n; k < n; k++) {
+            run = dst[k] == '/' ? 0 : run + 1;
+            longest = run > longest ? run : longest;
+        }
+        s->path_len[i] = (uint32_t)n;
+        s->long_name[i] = longest > FS_NAME_MAX;
+        pos += n + 1;
     }
     return 0;
 }
 
-long fs_check_trailing_slash(struct fs_server *s, const char *path)
+long fs_check_trailing_slash(struct fs_server *s, int i)
 {
-    size_t n = 0, run = 0;
-    uint32_t ino;
+    const char *path = s->path[i];
+    uint32_t n = s->path_len[i], ino;
     struct ext2_stat st;
 
-    /* One pass: the length, and whether any name passes FS_NAME_MAX. */
-    for (char ch; (ch = path[n]) != '\0'; n++) {
-        run = ch == '/' ? 0 : run + 1;
-        if (run > FS_NAME_MAX)
-            return CHIME_ENAMETOOLONG;
-    }
+    if (s->long_name[i])
+        return CHIME_ENAMETOOLONG;
     if (n < 2 || path[n - 1] != '/')
         return 0;
     if (ext2_lookup(s->fs, path, 1, &ino) != 0 || ext2_stat(s->fs, ino, &st) != 0)

@@ -25,6 +25,11 @@ int ext2_lookup(struct ext2_fs *fs, const char *path, int follow_last, uint32_t 
     return path_resolve(fs, path, follow_last, ino);
 }
 
+uint32_t ext2_names_gen(const struct ext2_fs *fs)
+{
+    return fs->dcache_gen;
+}
+
 int ext2_stat(struct ext2_fs *fs, uint32_t ino, struct ext2_stat *st)
 {
     struct ext2_ino in;
