@@ -20,6 +20,7 @@
 #include "fs_stat.h"
 #include "ipc.h"
 #include "libos.h"
+#include "lock.h"
 
 static ssize_t file_read(struct libos_file *f, void *buf, size_t n);
 static ssize_t file_write(struct libos_file *f, const void *buf, size_t n);
@@ -108,11 +109,46 @@ static off_t file_lseek(struct libos_file *f, off_t offset, int whence)
     return (off_t)f->offset;
 }
 
+/* fs_file structs are recycled through a free list under a plain lock,
+ * which is cheaper than malloc's; a path too long for one has its own
+ * allocation. */
+static struct libos_lock spare_lock;
+static struct fs_file *spare;
+
+static struct fs_file *ff_new(size_t path_bytes)
+{
+    struct fs_file *ff;
+
+    libos_lock(&spare_lock);
+    ff = spare;
+    if (ff != NULL)
+        spare = ff->next;
+    libos_unlock(&spare_lock);
+    if (ff == NULL && (ff = malloc(sizeof(*ff))) == NULL)
+        return NULL;
+    ff->path = ff->inline_path;
+    if (path_bytes > sizeof(ff->inline_path) && (ff->path = malloc(path_bytes)) == NULL) {
+        free(ff);
+        return NULL;
+    }
+    return ff;
+}
+
+static void ff_free(struct fs_file *ff)
+{
+    if (ff->path != ff->inline_path)
+        free(ff->path);
+    libos_lock(&spare_lock);
+    ff->next = spare;
+    spare = ff;
+    libos_unlock(&spare_lock);
+}
+
 static int file_close(struct libos_file *f)
 {
     long r = fs_handle_call(FS_OP_CLOSE, fs_handle_of(f), 0);
 
-    free(f->priv);
+    ff_free(f->priv);
     return r < 0 ? (int)r : 0;
 }
 
@@ -194,12 +230,13 @@ struct libos_file *fs_file_open(const char *path, int flags, mode_t mode, int *e
     }
 
     /* The path is still in the data area: the server only reads it. */
-    struct fs_file *ff = malloc(sizeof(*ff) + (size_t)len + 1);
+    struct fs_file *ff = ff_new((size_t)len + 1);
     struct libos_file *f = ff != NULL ? fd_file_new(&fs_file_ops, ff, flags) : NULL;
 
     if (f == NULL) {
         fs_handle_call(FS_OP_CLOSE, (int32_t)r, 0);
-        free(ff);
+        if (ff != NULL)
+            ff_free(ff);
         *err = -ENOMEM;
         return NULL;
     }

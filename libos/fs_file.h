@@ -14,9 +14,11 @@
 
 /* An open file of the fs server: priv of its struct libos_file. */
 struct fs_file {
-    int32_t handle; /* the server's, good on every thread's connection */
-    uint32_t mode;  /* type and permissions at open */
-    char path[];    /* absolute, as opened: a child reopens it (inherit) */
+    int32_t handle;        /* the server's, good on every thread's connection */
+    uint32_t mode;         /* type and permissions at open */
+    char *path;            /* absolute, as opened: a child reopens it (inherit) */
+    struct fs_file *next;  /* on the free list (fs_file.c) */
+    char inline_path[104]; /* path, when it fits */
 };
 
 extern const struct fd_ops fs_file_ops;

@@ -98,7 +98,7 @@ long fs_op_open(struct fs_server *s, struct fs_client *cl, struct ipc_sconn *c,
                 const struct ipc_slot *req, struct ipc_slot *cpl)
 {
     uint32_t flags = req->aux, acc = flags & FS_O_ACCMODE, ino, h;
-    struct fs_stat st;
+    struct ext2_stat st; /* mode and size only: no statfs, no fs_stat */
     long r;
 
     if ((flags & ~FS_O_ALL) || acc == FS_O_ACCMODE || req->arg > 07777)
@@ -114,7 +114,7 @@ long fs_op_open(struct fs_server *s, struct fs_client *cl, struct ipc_sconn *c,
         return CHIME_EROFS;
     r = open_lookup(s, s->path[0], flags, (uint32_t)req->arg, &ino);
     if (r == 0)
-        r = fs_stat_ino(s, ino, &st);
+        r = ext2_stat(s->fs, ino, &st);
     if (r < 0)
         return fs_result(s, r);
     if ((st.mode & FS_S_IFMT) == FS_S_IFLNK)

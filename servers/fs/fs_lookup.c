@@ -2,8 +2,8 @@
  * lately, each with the inode it resolved to, kept while no directory has
  * changed (ext2_names_gen). A repeated path then costs a hash and a compare
  * of a few words, not a walk of its names. The path copy s->path[i] is
- * 8-byte aligned and path_len[i] long, so both work on whole words and
- * never read past the copy's NUL. Only found inodes are kept; a miss
+ * 8-byte aligned and path_len[i] long, so both work on whole words
+ * inside the copy. Only found inodes are kept; a miss
  * resolves through the library, which reports every error. */
 #include <string.h>
 
@@ -20,9 +20,12 @@ static uint64_t path_words(const char *path, uint32_t len, uint64_t *w)
         h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
     }
     if (tail) {
-        uint64_t t = 0;
+        /* The word holding the tail lies inside the copy (FS_PATH_MAX
+         * bytes, aligned); the bytes past the NUL are masked off. */
+        uint64_t t;
 
-        memcpy(&t, path + 8 * n, tail);
+        memcpy(&t, path + 8 * n, 8);
+        t &= (1ull << (8 * tail)) - 1;
         w[n] = t;
         h = (h ^ t) * 0x9e3779b97f4a7c15ull;
     }

@@ -38,7 +38,12 @@ static struct fs_open_count *open_find(struct fs_server *s, uint32_t ino)
 /* The library asks before it frees an inode whose last link went. */
 static int open_is_open(void *ctx, uint32_t ino)
 {
-    return open_find(ctx, ino) != NULL;
+    struct fs_open_count *oc = open_find(ctx, ino);
+
+    if (oc == NULL)
+        return 0;
+    oc->orphan = 1; /* the library keeps it, linkless, until fs_open_unref */
+    return 1;
 }
 
 /* ---- mounting --------------------------------------------------------------- */
@@ -96,8 +101,7 @@ long fs_open_ref(struct fs_server *s, uint32_t ino)
         s->open = a;
         s->open_cap = cap;
     }
-    s->open[s->nopen].ino = ino;
-    s->open[s->nopen].count = 1;
+    s->open[s->nopen] = (struct fs_open_count){.ino = ino, .count = 1};
     s->nopen++;
     return 0;
 }
@@ -107,12 +111,16 @@ long fs_open_unref(struct fs_server *s, uint32_t ino)
 {
     struct fs_open_count *oc = open_find(s, ino);
 
+    int orphan;
+
     if (!oc)
         return 0;
     if (--oc->count > 0)
         return 0;
+    orphan = oc->orphan;
     *oc = s->open[--s->nopen];
-    if (ext2_is_read_only(s->fs))
+    /* Only an inode whose last link went while open needs freeing. */
+    if (!orphan || ext2_is_read_only(s->fs))
         return 0;
     long r = ext2_release(s->fs, ino);
     return r < 0 ? fs_result(s, r) : 0;

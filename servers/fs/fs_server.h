@@ -40,6 +40,7 @@ struct fs_client {
 struct fs_open_count {
     uint32_t ino;
     uint32_t count;
+    uint32_t orphan; /* its last link went while open: free it at the last close */
 };
 
 /* A path the server resolved (fs_lookup.c): the request's path, 8-byte

@@ -100,6 +100,8 @@ int cache_sync(struct ext2_fs *fs);
 
 /* ---- inode.c --------------------------------------------------------- */
 int inode_load(struct ext2_fs *fs, uint32_t ino, struct ext2_ino *out);
+int inode_peek(struct ext2_fs *fs, uint32_t ino, struct ext2_buf **b,
+               const struct ext2_inode **raw);
 int inode_store(struct ext2_fs *fs, const struct ext2_ino *in);
 int inode_init_new(struct ext2_fs *fs, uint32_t ino, uint16_t mode, struct ext2_ino *out);
 uint64_t inode_size(const struct ext2_inode *raw);
