@@ -126,7 +126,7 @@ static void *own_files(void *arg)
     intptr_t ok = heapback != NULL;
 
     for (int round = 0; round < ROUNDS && ok; round++) {
-        ok = one_size(id, round, small, back, sizeof(small));                     /* data area */
+        ok = one_size(id, round, small, back, sizeof(small));                  /* data area */
         ok = ok && one_size(id, round, stackbuf, stackback, sizeof(stackbuf)); /* kept lend */
         ok = ok && one_size(id, round, heapbufs[id], heapback, sizeof(heapbufs[0]));
     }
