@@ -9,23 +9,24 @@
 
 #include "fs_server.h"
 
+typedef uint64_t __attribute__((may_alias)) word_t;
+
 /* The path's words in w (the last one zero-padded); returns the hash. */
 static uint64_t path_words(const char *path, uint32_t len, uint64_t *w)
 {
+    const word_t *pw = __builtin_assume_aligned(path, 8);
     uint32_t n = len / 8, tail = len % 8;
     uint64_t h = len;
 
     for (uint32_t i = 0; i < n; i++) {
-        memcpy(&w[i], path + 8 * i, 8);
+        w[i] = pw[i];
         h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
     }
     if (tail) {
         /* The word holding the tail lies inside the copy (FS_PATH_MAX
          * bytes, aligned); the bytes past the NUL are masked off. */
-        uint64_t t;
+        uint64_t t = pw[n] & ((1ull << (8 * tail)) - 1);
 
-        memcpy(&t, path + 8 * n, 8);
-        t &= (1ull << (8 * tail)) - 1;
         w[n] = t;
         h = (h ^ t) * 0x9e3779b97f4a7c15ull;
     }

@@ -209,8 +209,9 @@ long fs_copy_paths(struct fs_server *s, struct ipc_sconn *c, const struct ipc_sl
         if ((((uintptr_t)src + pos) & 7) == 0 && ((uintptr_t)dst & 7) == 0) {
             /* Whole words (the data area is word-aligned, so no read
              * crosses its end), until one holds a NUL. */
-            const volatile uint64_t *sw = (const volatile uint64_t *)(src + pos);
-            uint64_t *dw = (uint64_t *)dst;
+            typedef uint64_t __attribute__((may_alias)) word_t;
+            const volatile word_t *sw = (const volatile word_t *)(src + pos);
+            word_t *dw = (word_t *)dst;
 
             for (;; n += 8) {
                 uint64_t w;
