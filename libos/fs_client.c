@@ -18,6 +18,7 @@
  * disconnect the server later processes still leaves it one of the
  * process's connections, and the handles survive. */
 #include "fs_client.h"
+#include "fs_file.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -42,6 +43,7 @@ static void thread_gone(void *arg)
     struct ipc_conn *c = self_conn;
 
     (void)arg;
+    fs_file_spares_free();
     if (c == NULL)
         return;
     self_conn = NULL;

@@ -20,7 +20,6 @@
 #include "fs_stat.h"
 #include "ipc.h"
 #include "libos.h"
-#include "lock.h"
 
 static ssize_t file_read(struct libos_file *f, void *buf, size_t n);
 static ssize_t file_write(struct libos_file *f, const void *buf, size_t n);
@@ -109,23 +108,23 @@ static off_t file_lseek(struct libos_file *f, off_t offset, int whence)
     return (off_t)f->offset;
 }
 
-/* fs_file structs are recycled through a free list under a plain lock,
- * which is cheaper than malloc's; a path too long for one has its own
- * allocation. */
-static struct libos_lock spare_lock;
-static struct fs_file *spare;
+/* fs_file structs are recycled through a short free list of the thread
+ * (no lock, cheaper than malloc's); a path too long for one has its own
+ * allocation. The list is freed when the thread exits. */
+#define FS_SPARES 8
+static __thread struct fs_file *spare;
+static __thread unsigned nspare;
 
 static struct fs_file *ff_new(size_t path_bytes)
 {
-    struct fs_file *ff;
+    struct fs_file *ff = spare;
 
-    libos_lock(&spare_lock);
-    ff = spare;
-    if (ff != NULL)
+    if (ff != NULL) {
         spare = ff->next;
-    libos_unlock(&spare_lock);
-    if (ff == NULL && (ff = malloc(sizeof(*ff))) == NULL)
+        nspare--;
+    } else if ((ff = malloc(sizeof(*ff))) == NULL) {
         return NULL;
+    }
     ff->path = ff->inline_path;
     if (path_bytes > sizeof(ff->inline_path) && (ff->path = malloc(path_bytes)) == NULL) {
         free(ff);
@@ -138,10 +137,24 @@ static void ff_free(struct fs_file *ff)
 {
     if (ff->path != ff->inline_path)
         free(ff->path);
-    libos_lock(&spare_lock);
+    if (nspare >= FS_SPARES) {
+        free(ff);
+        return;
+    }
     ff->next = spare;
     spare = ff;
-    libos_unlock(&spare_lock);
+    nspare++;
+}
+
+void fs_file_spares_free(void)
+{
+    while (spare != NULL) {
+        struct fs_file *ff = spare;
+
+        spare = ff->next;
+        free(ff);
+    }
+    nspare = 0;
 }
 
 static int file_close(struct libos_file *f)
@@ -242,7 +255,18 @@ struct libos_file *fs_file_open(const char *path, int flags, mode_t mode, int *e
     }
     ff->handle = (int32_t)r;
     ff->mode = st_mode;
-    memcpy(ff->path, data, (size_t)len + 1);
+    if (ff->path == ff->inline_path) {
+        /* Words: the data area and inline_path are aligned, and the
+         * rounded-up length still fits inline_path. */
+        typedef uint64_t __attribute__((may_alias)) word_t;
+        const word_t *src = (const word_t *)(const void *)data;
+        word_t *dst = (word_t *)(void *)ff->inline_path;
+
+        for (size_t i = 0; i < ((size_t)len + 8) / 8; i++)
+            dst[i] = src[i];
+    } else {
+        memcpy(ff->path, data, (size_t)len + 1);
+    }
     return f;
 }
 

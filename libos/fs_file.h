@@ -14,11 +14,11 @@
 
 /* An open file of the fs server: priv of its struct libos_file. */
 struct fs_file {
-    int32_t handle;        /* the server's, good on every thread's connection */
-    uint32_t mode;         /* type and permissions at open */
-    char *path;            /* absolute, as opened: a child reopens it (inherit) */
-    struct fs_file *next;  /* on the free list (fs_file.c) */
-    char inline_path[104]; /* path, when it fits */
+    int32_t handle;       /* the server's, good on every thread's connection */
+    uint32_t mode;        /* type and permissions at open */
+    char *path;           /* absolute, as opened: a child reopens it (inherit) */
+    struct fs_file *next; /* on the free list (fs_file.c) */
+    char inline_path[104] __attribute__((aligned(8))); /* path, when it fits */
 };
 
 extern const struct fd_ops fs_file_ops;
@@ -36,6 +36,9 @@ ssize_t fs_transfer(int32_t handle, uint16_t op, void *buf, size_t n, uint64_t o
 /* One request with no path and no payload (CLOSE, FSYNC, ...) on handle:
  * its result or a negative errno. */
 long fs_handle_call(uint16_t op, int32_t handle, uint64_t offset);
+
+/* The calling thread's recycled fs_file structs go (at its exit). */
+void fs_file_spares_free(void);
 
 /* For posix_spawn (fs_inherit.c). */
 int fs_file_inherit(struct libos_file *f, long space, struct libos_fd_record *rec);
