@@ -11,6 +11,7 @@
 
 #include "fd.h"
 #include "fs_client.h"
+#include "ipc.h"
 
 #define DIR_BUF 4096u
 
@@ -74,6 +75,7 @@ DIR *opendir(const char *path)
 static int refill(DIR *d)
 {
     struct libos_file *f = fd_get(d->fd);
+    struct ipc_conn *c;
     uint64_t room;
     char *data;
     long r;
@@ -84,22 +86,22 @@ static int refill(DIR *d)
     }
     int handle = fs_file_handle(f);
     fd_put(f);
-    data = fs_begin(&room);
-    if (data == NULL || handle < 0) {
-        fs_end();
+    c = fs_conn_self();
+    if (c == NULL || handle < 0) {
         errno = EBADF;
         return -1;
     }
+    data = ipc_data(c);
+    room = ipc_data_size(c);
     struct ipc_slot rq = {.opcode = FS_OP_READDIR,
                           .handle = handle,
                           .offset = d->cookie,
                           .data = 0,
                           .length = room < DIR_BUF ? room : DIR_BUF};
     struct ipc_slot cpl;
-    r = fs_call(&rq, &cpl);
+    r = fs_call(c, &rq, &cpl);
     if (r > 0 && (uint64_t)r <= rq.length)
         memcpy(d->buf, data, (size_t)r);
-    fs_end();
     if (r < 0) {
         errno = fs_errno(r);
         return -1;

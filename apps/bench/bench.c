@@ -6,6 +6,9 @@
  *                    included); two or more harts: cross-hart figures in ns
  *   bench single | smp    force one set
  *   bench blk        the blk figures (apps/bench/blk.c; needs a disk)
+ *   bench fs         the fs figures (apps/bench/fs.c; needs an ext2 disk)
+ *   bench fstrace    one of each fs call between bench_fs_mark calls, for
+ *                    instruction traces as below
  *   bench trace      a short fixed sequence (5 + 1 null calls, then two
  *                    rounds of 64 queued requests, SYS_NULL between the
  *                    parts as markers) for instruction traces with
@@ -26,6 +29,7 @@
 #include <chime/types.h>
 
 #include "bench_blk.h"
+#include "bench_fs.h"
 #include "libos/ipc.h"
 #include "libos/libos.h"
 #include "libos/spawn.h"
@@ -529,6 +533,11 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "blk") == 0) {
         bench_blk(report);
         table("Chime bench, blk (guest instructions, -icount shift=0,sleep=on)");
+    } else if (strcmp(mode, "fstrace") == 0) {
+        bench_fs_trace();
+    } else if (strcmp(mode, "fs") == 0) {
+        bench_fs();
+        table("Chime bench, fs (guest instructions, -icount shift=0,sleep=on)");
     } else if (strcmp(mode, "smp") == 0) {
         if (libos_nharts() < 2) {
             printf("bench: smp needs two harts\n");

@@ -84,7 +84,7 @@ static long open_lookup(struct fs_server *s, const char *path, uint32_t flags, u
             return r;
         return ext2_create(s->fs, path, perm & 07777, ino);
     }
-    r = ext2_lookup(s->fs, path, !(flags & FS_O_NOFOLLOW), ino);
+    r = fs_lookup(s, 0, !(flags & FS_O_NOFOLLOW), ino); /* path is s->path[0] */
     if (r != CHIME_ENOENT || !(flags & FS_O_CREAT))
         return r;
     r = ext2_create(s->fs, path, perm & 07777, ino);
@@ -98,7 +98,7 @@ long fs_op_open(struct fs_server *s, struct fs_client *cl, struct ipc_sconn *c,
                 const struct ipc_slot *req, struct ipc_slot *cpl)
 {
     uint32_t flags = req->aux, acc = flags & FS_O_ACCMODE, ino, h;
-    struct fs_stat st;
+    struct ext2_stat st; /* mode and size only: no statfs, no fs_stat */
     long r;
 
     if ((flags & ~FS_O_ALL) || acc == FS_O_ACCMODE || req->arg > 07777)
@@ -107,14 +107,14 @@ long fs_op_open(struct fs_server *s, struct fs_client *cl, struct ipc_sconn *c,
         return CHIME_EMFILE;
     r = fs_copy_paths(s, c, req, 1);
     if (r == 0)
-        r = fs_check_trailing_slash(s, s->path[0]);
+        r = fs_check_trailing_slash(s, 0);
     if (r < 0)
         return r;
     if (ext2_is_read_only(s->fs) && (acc != FS_O_RDONLY || (flags & FS_O_TRUNC)))
         return CHIME_EROFS;
     r = open_lookup(s, s->path[0], flags, (uint32_t)req->arg, &ino);
     if (r == 0)
-        r = fs_stat_ino(s, ino, &st);
+        r = ext2_stat(s->fs, ino, &st);
     if (r < 0)
         return fs_result(s, r);
     if ((st.mode & FS_S_IFMT) == FS_S_IFLNK)

@@ -8,6 +8,7 @@
  *
  * Usage: fs [ro]   ("ro": mount read-only whatever the disk allows). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <chime/errno.h>
@@ -21,6 +22,23 @@
 
 static struct fs_server server;
 
+/* The open-file table of one client process, shared by all its
+ * connections: libos makes one connection per thread that calls into
+ * files (libos/fs_client.c), and a descriptor opened on one thread works
+ * on every other. The kernel names the process (ipc_sconn.client; ids are
+ * never reused), and a connection cannot be handed to another process
+ * (docs/ipc.md), so a handle is good on exactly the connections of the
+ * process that opened it. The table goes, its handles closed, with the
+ * process's last connection. */
+struct fs_proc {
+    uint32_t client; /* kernel id of the process */
+    uint32_t conns;  /* its live connections */
+    struct fs_client *cl;
+    struct fs_proc *next;
+};
+
+static struct fs_proc *procs;
+
 static void fs_log(void *ctx, const char *msg)
 {
     fprintf(stderr, "fs: %s\n", msg);
@@ -29,19 +47,45 @@ static void fs_log(void *ctx, const char *msg)
 static long on_request(struct ipc_sconn *c, const struct ipc_slot *req, struct ipc_slot *cpl,
                        void *ctx)
 {
-    return fs_request(&server, c->user, c, req, cpl);
+    return fs_request(&server, ((struct fs_proc *)c->user)->cl, c, req, cpl);
 }
 
 static long on_connect(struct ipc_sconn *c, void *ctx)
 {
-    c->user = fs_client_new(&server);
-    return c->user ? 0 : CHIME_ENOMEM;
+    struct fs_proc *p;
+
+    for (p = procs; p != NULL && p->client != c->client; p = p->next)
+        ;
+    if (p == NULL) {
+        p = calloc(1, sizeof(*p));
+        if (p == NULL)
+            return CHIME_ENOMEM;
+        p->cl = fs_client_new(&server);
+        if (p->cl == NULL) {
+            free(p);
+            return CHIME_ENOMEM;
+        }
+        p->client = c->client;
+        p->next = procs;
+        procs = p;
+    }
+    p->conns++;
+    c->user = p;
+    return 0;
 }
 
 static void on_disconnect(struct ipc_sconn *c, void *ctx)
 {
-    fs_client_free(&server, c->user);
+    struct fs_proc *p = c->user, **pp;
+
     c->user = NULL;
+    if (p == NULL || --p->conns > 0)
+        return;
+    for (pp = &procs; *pp != p; pp = &(*pp)->next)
+        ;
+    *pp = p->next;
+    fs_client_free(&server, p->cl);
+    free(p);
 }
 
 int main(int argc, char **argv)

@@ -31,7 +31,7 @@ static long op_stat(struct fs_server *s, struct ipc_sconn *c, const struct ipc_s
 {
     struct fs_stat st;
     uint32_t ino;
-    long r = ext2_lookup(s->fs, s->path[0], follow, &ino);
+    long r = fs_lookup(s, 0, follow, &ino);
 
     if (r == 0)
         r = fs_stat_ino(s, ino, &st);
@@ -47,7 +47,7 @@ static long op_readlink(struct fs_server *s, struct ipc_sconn *c, const struct i
 
     if (!ipc_sconn_data(c, req->arg, req->aux))
         return CHIME_EFAULT;
-    r = ext2_lookup(s->fs, s->path[0], 0, &ino);
+    r = fs_lookup(s, 0, 0, &ino);
     if (r == 0)
         r = ext2_readlink(s->fs, ino, s->link, sizeof(s->link));
     if (r == CHIME_EISDIR)
@@ -67,7 +67,7 @@ static long op_truncate(struct fs_server *s, const struct ipc_slot *req)
 
     if (req->offset > INT64_MAX)
         return CHIME_EINVAL;
-    r = ext2_lookup(s->fs, s->path[0], 1, &ino);
+    r = fs_lookup(s, 0, 1, &ino);
     if (r == 0)
         r = ext2_truncate(s->fs, ino, req->offset);
     return fs_result(s, r);
@@ -80,7 +80,7 @@ static long op_access(struct fs_server *s, const struct ipc_slot *req)
 
     if (req->aux & ~(FS_R_OK | FS_W_OK | FS_X_OK))
         return CHIME_EINVAL;
-    r = ext2_lookup(s->fs, s->path[0], 1, &ino);
+    r = fs_lookup(s, 0, 1, &ino);
     if (r < 0)
         return fs_result(s, r);
     if ((req->aux & FS_W_OK) && ext2_is_read_only(s->fs))
@@ -95,7 +95,7 @@ static long op_chmod(struct fs_server *s, const struct ipc_slot *req)
 
     if (req->arg > 07777)
         return CHIME_EINVAL;
-    r = ext2_lookup(s->fs, s->path[0], 1, &ino);
+    r = fs_lookup(s, 0, 1, &ino);
     if (r == 0)
         r = ext2_chmod(s->fs, ino, (uint32_t)req->arg);
     return fs_result(s, r);
@@ -130,9 +130,9 @@ long fs_op_path(struct fs_server *s, struct ipc_sconn *c, const struct ipc_slot 
     /* A symlink's target is stored as it is, not resolved: only its link
      * path is checked. */
     if (r == 0 && npaths > 0 && req->opcode != FS_OP_SYMLINK)
-        r = fs_check_trailing_slash(s, s->path[0]);
+        r = fs_check_trailing_slash(s, 0);
     if (r == 0 && npaths == 2)
-        r = fs_check_trailing_slash(s, s->path[1]);
+        r = fs_check_trailing_slash(s, 1);
     if (r < 0)
         return r;
     const char *p0 = s->path[0], *p1 = s->path[1];

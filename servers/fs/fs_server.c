@@ -38,7 +38,12 @@ static struct fs_open_count *open_find(struct fs_server *s, uint32_t ino)
 /* The library asks before it frees an inode whose last link went. */
 static int open_is_open(void *ctx, uint32_t ino)
 {
-    return open_find(ctx, ino) != NULL;
+    struct fs_open_count *oc = open_find(ctx, ino);
+
+    if (oc == NULL)
+        return 0;
+    oc->orphan = 1; /* the library keeps it, linkless, until fs_open_unref */
+    return 1;
 }
 
 /* ---- mounting --------------------------------------------------------------- */
@@ -56,6 +61,7 @@ int fs_server_mount(struct fs_server *s, const struct ext2_blockdev *dev, int ro
     s->fs = NULL;
     s->open = NULL;
     s->nopen = s->open_cap = 0;
+    memset(s->pcache, 0, sizeof(s->pcache));
     return ext2_mount(&s->fs, dev, &opts, why, whylen);
 }
 
@@ -95,8 +101,7 @@ long fs_open_ref(struct fs_server *s, uint32_t ino)
         s->open = a;
         s->open_cap = cap;
     }
-    s->open[s->nopen].ino = ino;
-    s->open[s->nopen].count = 1;
+    s->open[s->nopen] = (struct fs_open_count){.ino = ino, .count = 1};
     s->nopen++;
     return 0;
 }
@@ -106,12 +111,16 @@ long fs_open_unref(struct fs_server *s, uint32_t ino)
 {
     struct fs_open_count *oc = open_find(s, ino);
 
+    int orphan;
+
     if (!oc)
         return 0;
     if (--oc->count > 0)
         return 0;
+    orphan = oc->orphan;
     *oc = s->open[--s->nopen];
-    if (ext2_is_read_only(s->fs))
+    /* Only an inode whose last link went while open needs freeing. */
+    if (!orphan || ext2_is_read_only(s->fs))
         return 0;
     long r = ext2_release(s->fs, ino);
     return r < 0 ? fs_result(s, r) : 0;
@@ -161,20 +170,21 @@ long fs_stat_ino(struct fs_server *s, uint32_t ino, struct fs_stat *out)
 
     if (r < 0)
         return fs_result(s, r);
-    memset(out, 0, sizeof(*out));
-    out->ino = st.ino;
-    out->size = st.size;
-    out->blocks = st.blocks;
-    out->mode = st.mode;
-    out->nlink = st.nlink;
-    out->uid = st.uid;
-    out->gid = st.gid;
     struct ext2_statfs sf;
     ext2_statfs(s->fs, &sf);
-    out->blksize = sf.block_size;
-    out->atime = st.atime;
-    out->mtime = st.mtime;
-    out->ctime = st.ctime;
+    *out = (struct fs_stat){
+        .ino = st.ino,
+        .size = st.size,
+        .blocks = st.blocks,
+        .mode = st.mode,
+        .nlink = st.nlink,
+        .uid = st.uid,
+        .gid = st.gid,
+        .blksize = sf.block_size,
+        .atime = st.atime,
+        .mtime = st.mtime,
+        .ctime = st.ctime,
+    };
     return 0;
 }
 
@@ -184,53 +194,71 @@ long fs_copy_paths(struct fs_server *s, struct ipc_sconn *c, const struct ipc_sl
 {
     uint64_t avail = req->length;
     uint64_t room = (uint64_t)npaths * FS_PATH_MAX;
-    uint64_t take = avail < room ? avail : room;
-    const char *src = ipc_sconn_data(c, req->data, avail);
+    uint64_t take = avail < room ? avail : room, pos = 0;
+    const volatile char *src = ipc_sconn_data(c, req->data, avail);
 
     if ((req->flags & IPC_F_LENT) || !src)
         return CHIME_EFAULT;
-    /* One copy out of shared memory; from here on only the copy is read. */
-    char *buf = s->path[0];
+    /* One pass over shared memory, each byte read once: the copy and its
+     * NUL. From here on only the copy is read. */
     _Static_assert(sizeof(s->path) == 2 * FS_PATH_MAX, "paths are contiguous");
-    memcpy(buf, src, take);
-    uint64_t pos = 0;
     for (int i = 0; i < npaths; i++) {
-        const char *nul = memchr(buf + pos, '\0', take - pos);
-        uint64_t len;
+        char *dst = s->path[i];
+        uint64_t n = 0;
 
-        if (!nul)
-            return take == avail ? CHIME_EFAULT : CHIME_ENAMETOOLONG;
-        len = (uint64_t)(nul - (buf + pos));
-        if (len >= FS_PATH_MAX)
+        if ((((uintptr_t)src + pos) & 7) == 0 && ((uintptr_t)dst & 7) == 0) {
+            /* Whole words (the data area is word-aligned, so no read
+             * crosses its end), until one holds a NUL. */
+            typedef uint64_t __attribute__((may_alias)) word_t;
+            const volatile word_t *sw = (const volatile word_t *)(src + pos);
+            word_t *dw = (word_t *)dst;
+
+            for (;; n += 8) {
+                uint64_t w;
+
+                if (pos + n >= take)
+                    return take == avail ? CHIME_EFAULT : CHIME_ENAMETOOLONG;
+                w = sw[n / 8];
+                dw[n / 8] = w;
+                if ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)
+                    break;
+            }
+            while (dst[n] != '\0')
+                n++;
+            if (pos + n >= take) /* the NUL lies past the request's bytes */
+                return take == avail ? CHIME_EFAULT : CHIME_ENAMETOOLONG;
+        } else {
+            for (;; n++) {
+                if (pos + n >= take)
+                    return take == avail ? CHIME_EFAULT : CHIME_ENAMETOOLONG;
+                if ((dst[n] = src[pos + n]) == '\0')
+                    break;
+            }
+        }
+        if (n >= FS_PATH_MAX)
             return CHIME_ENAMETOOLONG;
-        if (len == 0)
+        if (n == 0)
             return CHIME_ENOENT;
-        memmove(s->path[i], buf + pos, len + 1); /* the second string to path[1] */
-        pos += len + 1;
+        /* A name longer than FS_NAME_MAX needs a path at least that long. */
+        uint64_t run = 0, longest = 0;
+        for (uint64_t k = n > FS_NAME_MAX ? 0 : n; k < n; k++) {
+            run = dst[k] == '/' ? 0 : run + 1;
+            longest = run > longest ? run : longest;
+        }
+        s->path_len[i] = (uint32_t)n;
+        s->long_name[i] = longest > FS_NAME_MAX;
+        pos += n + 1;
     }
     return 0;
 }
 
-/* Does any name in path pass FS_NAME_MAX? */
-static int has_long_name(const char *path)
+long fs_check_trailing_slash(struct fs_server *s, int i)
 {
-    size_t run = 0;
-
-    for (const char *p = path; *p; p++) {
-        run = *p == '/' ? 0 : run + 1;
-        if (run > FS_NAME_MAX)
-            return 1;
-    }
-    return 0;
-}
-
-long fs_check_trailing_slash(struct fs_server *s, const char *path)
-{
-    size_t n = strlen(path);
-    uint32_t ino;
+    const char *path = s->path[i];
+    uint32_t n = s->path_len[i], ino;
     struct ext2_stat st;
 
-    if (has_long_name(path))
+    if (s->long_name[i])
         return CHIME_ENAMETOOLONG;
     if (n < 2 || path[n - 1] != '/')
         return 0;

@@ -40,6 +40,19 @@ struct fs_client {
 struct fs_open_count {
     uint32_t ino;
     uint32_t count;
+    uint32_t orphan; /* its last link went while open: free it at the last close */
+};
+
+/* A path the server resolved (fs_lookup.c): the request's path, 8-byte
+ * words, with the follow flag and the names generation it was found in. */
+#define FS_PCACHE_SLOTS 64
+#define FS_PCACHE_WORDS 8 /* paths up to 64 bytes */
+struct fs_pentry {
+    uint32_t gen; /* ext2_names_gen + 1 when found; 0: empty */
+    uint32_t ino;
+    uint32_t len;
+    uint32_t follow;
+    uint64_t w[FS_PCACHE_WORDS];
 };
 
 struct fs_server {
@@ -48,6 +61,9 @@ struct fs_server {
     uint32_t nopen, open_cap;
     /* Private copies of the paths of the request being served. */
     char path[2][FS_PATH_MAX];
+    uint32_t path_len[2]; /* their lengths */
+    uint8_t long_name[2]; /* a name in them passes FS_NAME_MAX */
+    struct fs_pentry pcache[FS_PCACHE_SLOTS];
     char link[FS_PATH_MAX]; /* READLINK's target */
     /* Where the library's detail of an I/O or corruption error goes
      * (NULL: nowhere). */
@@ -101,14 +117,18 @@ long fs_op_path(struct fs_server *s, struct ipc_sconn *c, const struct ipc_slot 
                 struct ipc_slot *cpl);
 
 /* Copy the request's path (npaths = 1) or two paths (2) out of the data
- * area into s->path[]. Returns 0 or CHIME_EFAULT / CHIME_ENAMETOOLONG /
- * CHIME_ENOENT (an empty path). */
+ * area into s->path[] (with path_len[], long_name[]). Returns 0 or
+ * CHIME_EFAULT / CHIME_ENAMETOOLONG / CHIME_ENOENT (an empty path). */
 long fs_copy_paths(struct fs_server *s, struct ipc_sconn *c, const struct ipc_slot *req,
                    int npaths);
 
-/* CHIME_ENOTDIR if path ends in '/' and names something that is not a
+/* ext2_lookup of s->path[i], through a cache of whole paths (fs_lookup.c). */
+long fs_lookup(struct fs_server *s, int i, int follow, uint32_t *ino);
+
+/* For s->path[i]: CHIME_ENAMETOOLONG if a name in it is too long,
+ * CHIME_ENOTDIR if it ends in '/' and names something that is not a
  * directory (following links); else 0. */
-long fs_check_trailing_slash(struct fs_server *s, const char *path);
+long fs_check_trailing_slash(struct fs_server *s, int i);
 
 /* One handle more / less on inode ino (fs_open_ref: 0 or CHIME_ENOMEM). The
  * last unref frees an inode that was unlinked while open. */

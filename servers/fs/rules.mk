@@ -7,7 +7,8 @@ PROG_EXTRA_OBJS_fs := $(EXT2_T_LIB)
 
 # What the host tests build: the handler without the guest layer
 # (fs_main.c, blk_client.c), the libos payload checks, the ext2 library.
-FS_CORE_SRCS := $(FS_DIR)/fs_server.c $(FS_DIR)/fs_files.c $(FS_DIR)/fs_names.c
+FS_CORE_SRCS := $(FS_DIR)/fs_server.c $(FS_DIR)/fs_files.c $(FS_DIR)/fs_names.c \
+                $(FS_DIR)/fs_lookup.c
 FS_TEST_CFLAGS := $(H_CFLAGS) -I. -I$(EXT2_DIR) -I$(EXT2_DIR)/tool -Itests/unit -Itests/fsgen \
                   $(UNIT_SAN_FS)
 FS_TEST_COMMON := $(FS_CORE_SRCS) libos/ipc_payload.c tests/unit/fs_test_client.c \

@@ -3,9 +3,11 @@
  * list are ignored; fields a completion does not list are zero, except tag,
  * which every completion copies from its request.
  *
- * Handles: OPEN returns a handle (>= 0) private to the connection; every
- * other connection sees CHIME_EBADF for it. A client's handles are closed
- * when it closes them, disconnects or exits. The file offset lives in the
+ * Handles: OPEN returns a handle (>= 0) private to the client process: it
+ * is good on every connection of that process (libos makes one per
+ * thread) and CHIME_EBADF on any other process's. A process's handles are
+ * closed when it closes them, or when its last connection goes (disconnect
+ * or exit). The file offset lives in the
  * client (DESIGN §6): READ and WRITE name it; only O_APPEND writes are
  * placed by the server, at the end of the file, atomically.
  *
@@ -52,7 +54,7 @@
 #define FS_PATH_MAX    4096u      /* bytes of a path with its NUL (POSIX PATH_MAX) */
 #define FS_NAME_MAX    255u       /* bytes of one name (POSIX NAME_MAX) */
 #define FS_SYMLOOP_MAX 40u        /* symbolic links followed in one path */
-#define FS_OPEN_MAX    256u       /* open handles per connection (CHIME_EMFILE) */
+#define FS_OPEN_MAX    256u       /* open handles per client process (CHIME_EMFILE) */
 #define FS_IO_MAX      (4u << 20) /* bytes of one READ, WRITE or READDIR (CHIME_EINVAL) */
 
 /* OPEN flags (aux). The access mode is the low two bits. */

@@ -42,14 +42,24 @@ static int bad_pointer(struct ext2_fs *fs, const struct ext2_ino *in, uint32_t b
     return ext2_fail(fs, EXT2_ECORRUPT, "inode %u: block pointer %u out of range", in->ino, blk);
 }
 
-/* Map logical block lblk of in to *pblk (0 for a hole). */
-int bmap_get(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t *pblk)
+/* Map logical block lblk of in to *pblk (0 for a hole). With memo, the
+ * last indirect block of the walk is remembered, and the next lblk it
+ * covers is mapped from it without a walk (while the buffer still holds
+ * that block: reads do not change block maps). */
+int bmap_get_memo(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t *pblk,
+                  struct bmap_memo *memo)
 {
-    uint32_t idx[4];
+    uint32_t idx[4], blk;
+
+    if (memo && memo->b && lblk >= memo->base && lblk - memo->base < fs->ptrs_per_block &&
+        memo->b->in_use && memo->b->blk == memo->blk) {
+        blk = ((const uint32_t *)memo->b->data)[lblk - memo->base];
+        goto found;
+    }
     int depth = bmap_path(fs, lblk, idx);
     if (depth < 0)
         return depth;
-    uint32_t blk = in->raw.i_block[idx[0]];
+    blk = in->raw.i_block[idx[0]];
     for (int level = 1; level <= depth && blk; level++) {
         struct ext2_buf *b;
         if (!ext2_block_valid(fs, blk))
@@ -57,13 +67,21 @@ int bmap_get(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t *p
         int err = cache_get(fs, blk, &b);
         if (err)
             return err;
+        if (memo && level == depth)
+            *memo = (struct bmap_memo){.b = b, .blk = blk, .base = lblk - idx[level]};
         blk = ((const uint32_t *)b->data)[idx[level]];
         cache_put(b);
     }
+found:
     if (blk && !ext2_block_valid(fs, blk))
         return bad_pointer(fs, in, blk);
     *pblk = blk;
     return 0;
+}
+
+int bmap_get(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t *pblk)
+{
+    return bmap_get_memo(fs, in, lblk, pblk, NULL);
 }
 
 /* Pick an allocation goal for lblk: just after the previous block of the

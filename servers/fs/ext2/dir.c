@@ -136,6 +136,7 @@ int dir_lookup(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, uint3
 /* Clear the htree flag before the first change to an indexed directory. */
 static int dir_drop_index(struct ext2_fs *fs, struct ext2_ino *dir)
 {
+    dcache_invalidate(fs); /* every change to a directory comes through here */
     if (!(dir->raw.i_flags & EXT2_INDEX_FL))
         return 0;
     dir->raw.i_flags &= ~EXT2_INDEX_FL;
@@ -299,6 +300,7 @@ int dir_is_empty(struct ext2_fs *fs, struct ext2_ino *dir)
 /* Give the new, empty directory dir its first block with "." and "..". */
 int dir_init(struct ext2_fs *fs, struct ext2_ino *dir, uint32_t parent)
 {
+    dcache_invalidate(fs);
     uint32_t pblk;
     int fresh;
     int err = bmap_alloc(fs, dir, 0, 0, &pblk, &fresh);

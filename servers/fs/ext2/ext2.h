@@ -112,6 +112,9 @@ void ext2_cache_memory(const struct ext2_fs *fs, void **base, size_t *len);
 
 /* Name resolution. follow_last: follow a symlink in the last component. */
 int ext2_lookup(struct ext2_fs *fs, const char *path, int follow_last, uint32_t *ino);
+/* Changes whenever any directory changes: a path resolved to an inode
+ * resolves to the same one while this stays the same. */
+uint32_t ext2_names_gen(const struct ext2_fs *fs);
 
 /* Inode operations. Offsets and sizes are in bytes. */
 int ext2_stat(struct ext2_fs *fs, uint32_t ino, struct ext2_stat *st);

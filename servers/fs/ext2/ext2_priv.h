@@ -31,6 +31,18 @@ struct ext2_cache {
 };
 
 /* A mounted file system. */
+/* The name cache (path.c): (directory, name) -> inode, for names of
+ * directories and regular files up to EXT2_DCACHE_NAME bytes that a
+ * lookup found. An entry is good while its gen is dcache_gen + 1: every
+ * change to any directory (dir.c) bumps dcache_gen, dropping them all. */
+#define EXT2_DCACHE_SLOTS 256
+#define EXT2_DCACHE_NAME  36
+struct ext2_dentry {
+    uint32_t gen, dir, ino;
+    uint8_t len;
+    char name[EXT2_DCACHE_NAME];
+};
+
 struct ext2_fs {
     struct ext2_blockdev dev;
     struct ext2_mount_opts opts;
@@ -50,6 +62,8 @@ struct ext2_fs {
     uint32_t generation; /* next i_generation */
     uint32_t clock_base; /* time used when the mount has no clock */
     struct ext2_cache cache;
+    uint32_t dcache_gen;
+    struct ext2_dentry dcache[EXT2_DCACHE_SLOTS];
     struct ext2_counters counters;
     char errmsg[160];
 };
@@ -57,7 +71,9 @@ struct ext2_fs {
 /* In-memory handle on an inode: its number and a copy of its 128-byte core. */
 struct ext2_ino {
     uint32_t ino;
-    struct ext2_inode raw;
+    /* 8-byte aligned like the inode in its table block, so loading and
+     * storing it is a word copy, not a byte copy. */
+    struct ext2_inode raw __attribute__((aligned(8)));
 };
 
 /* ---- super.c --------------------------------------------------------- */
@@ -84,6 +100,8 @@ int cache_sync(struct ext2_fs *fs);
 
 /* ---- inode.c --------------------------------------------------------- */
 int inode_load(struct ext2_fs *fs, uint32_t ino, struct ext2_ino *out);
+int inode_peek(struct ext2_fs *fs, uint32_t ino, struct ext2_buf **b,
+               const struct ext2_inode **raw);
 int inode_store(struct ext2_fs *fs, const struct ext2_ino *in);
 int inode_init_new(struct ext2_fs *fs, uint32_t ino, uint16_t mode, struct ext2_ino *out);
 uint64_t inode_size(const struct ext2_inode *raw);
@@ -96,6 +114,14 @@ uint64_t inode_max_size(const struct ext2_fs *fs);
 
 /* ---- bmap.c ---------------------------------------------------------- */
 int bmap_get(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t *pblk);
+/* The last indirect block a walk read: entries for [base, base + ptrs). */
+struct bmap_memo {
+    struct ext2_buf *b;
+    uint32_t blk;
+    uint64_t base;
+};
+int bmap_get_memo(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t *pblk,
+                  struct bmap_memo *memo);
 int bmap_alloc(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t goal,
                uint32_t *pblk, int *fresh);
 int bmap_free_from(struct ext2_fs *fs, struct ext2_ino *in, uint64_t first_lblk);
@@ -119,6 +145,8 @@ int dir_init(struct ext2_fs *fs, struct ext2_ino *dir, uint32_t parent);
 int dir_next(struct ext2_fs *fs, struct ext2_ino *dir, uint64_t *pos, struct ext2_dirent_info *ent);
 
 /* ---- path.c ---------------------------------------------------------- */
+/* A directory is about to change: forget every cached name. */
+void dcache_invalidate(struct ext2_fs *fs);
 int path_resolve(struct ext2_fs *fs, const char *path, int follow_last, uint32_t *ino);
 int path_parent(struct ext2_fs *fs, const char *path, uint32_t *dir, char *name, uint32_t *len);
 

@@ -9,6 +9,39 @@
 
 #define DIRECT_RUN_MAX 256 /* blocks per direct device read */
 
+/* memcpy for the bulk of file data: when both ends and the length are
+ * 8-byte aligned (a cache block and a page-aligned buffer are), 32 words a
+ * turn, about 0.26 instructions a byte; the byte loop tails stay memcpy's.
+ * (The loop must stay a loop: gcc would turn it back into memcpy.) */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
+static void
+block_copy(void *dst, const void *src, size_t n)
+{
+    if ((((uintptr_t)dst | (uintptr_t)src | n) & 7) != 0 || n < 256) {
+        memcpy(dst, src, n);
+        return;
+    }
+    uint64_t *d = dst;
+    const uint64_t *s = src, *end = s + (n & ~(size_t)255) / 8;
+
+    while (s < end) {
+        uint64_t a = s[0], b = s[1], c = s[2], e = s[3], f = s[4], g = s[5], h = s[6], i = s[7];
+        d[0] = a, d[1] = b, d[2] = c, d[3] = e, d[4] = f, d[5] = g, d[6] = h, d[7] = i;
+        a = s[8], b = s[9], c = s[10], e = s[11], f = s[12], g = s[13], h = s[14], i = s[15];
+        d[8] = a, d[9] = b, d[10] = c, d[11] = e, d[12] = f, d[13] = g, d[14] = h, d[15] = i;
+        a = s[16], b = s[17], c = s[18], e = s[19], f = s[20], g = s[21], h = s[22], i = s[23];
+        d[16] = a, d[17] = b, d[18] = c, d[19] = e, d[20] = f, d[21] = g, d[22] = h, d[23] = i;
+        a = s[24], b = s[25], c = s[26], e = s[27], f = s[28], g = s[29], h = s[30], i = s[31];
+        d[24] = a, d[25] = b, d[26] = c, d[27] = e, d[28] = f, d[29] = g, d[30] = h, d[31] = i;
+        s += 32;
+        d += 32;
+    }
+    if (n & 255)
+        memcpy(d, s, n & 255);
+}
+
 /* Count how many blocks from lblk on (at most max) are mapped to
  * consecutive device blocks starting at pblk and are not cached. */
 static uint32_t direct_run(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, uint32_t pblk,
@@ -37,7 +70,7 @@ static int read_partial(struct ext2_fs *fs, uint32_t pblk, uint32_t boff, uint8_
     int err = cache_get(fs, pblk, &b);
     if (err)
         return err;
-    memcpy(dst, b->data + boff, chunk);
+    block_copy(dst, b->data + boff, chunk);
     cache_put(b);
     return 0;
 }
@@ -54,6 +87,7 @@ long file_read(struct ext2_fs *fs, struct ext2_ino *in, uint64_t off, void *buf,
         len = 0x40000000u; /* keep the byte count representable as a long everywhere */
     uint8_t *dst = buf;
     size_t done = 0;
+    struct bmap_memo memo = {0};
     while (done < len) {
         uint64_t pos = off + done;
         uint64_t lblk = pos / fs->block_size;
@@ -62,8 +96,15 @@ long file_read(struct ext2_fs *fs, struct ext2_ino *in, uint64_t off, void *buf,
         if (chunk > len - done)
             chunk = (uint32_t)(len - done);
         uint32_t pblk;
-        int err = bmap_get(fs, in, lblk, &pblk);
-        if (!err && pblk && chunk == fs->block_size && !cache_peek(fs, pblk)) {
+        int err = bmap_get_memo(fs, in, lblk, &pblk, &memo);
+        struct ext2_buf *b = !err && pblk ? cache_peek(fs, pblk) : NULL;
+        if (b) {
+            /* Cached: one copy, no pin (nothing runs meanwhile). */
+            fs->counters.cache_hits++;
+            fs->counters.bytes_copied += chunk;
+            b->last_use = ++fs->cache.tick;
+            block_copy(dst + done, b->data + boff, chunk);
+        } else if (!err && pblk && chunk == fs->block_size) {
             uint32_t run = direct_run(fs, in, lblk, pblk, (uint32_t)((len - done) / chunk));
             err = ext2_dev_read(fs, pblk, run, dst + done);
             chunk = run * fs->block_size;
@@ -119,7 +160,7 @@ static int write_block(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lblk, u
         err = cache_get(fs, pblk, &b);
     if (err)
         return err;
-    memcpy(b->data + boff, src, chunk);
+    block_copy(b->data + boff, src, chunk);
     cache_dirty(b);
     cache_put(b);
     return 0;

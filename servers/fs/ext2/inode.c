@@ -33,6 +33,20 @@ int inode_load(struct ext2_fs *fs, uint32_t ino, struct ext2_ino *out)
     return 0;
 }
 
+/* Pin the table block of inode ino and point *raw at the inode in it,
+ * for a look without a copy; release with cache_put(*b). */
+int inode_peek(struct ext2_fs *fs, uint32_t ino, struct ext2_buf **b, const struct ext2_inode **raw)
+{
+    uint32_t blk, off;
+    int err = inode_locate(fs, ino, &blk, &off);
+    if (!err)
+        err = cache_get(fs, blk, b);
+    if (err)
+        return err;
+    *raw = (const struct ext2_inode *)((*b)->data + off);
+    return 0;
+}
+
 /* Write in's core back to its table block (in the cache). */
 int inode_store(struct ext2_fs *fs, const struct ext2_ino *in)
 {

@@ -25,22 +25,29 @@ int ext2_lookup(struct ext2_fs *fs, const char *path, int follow_last, uint32_t 
     return path_resolve(fs, path, follow_last, ino);
 }
 
+uint32_t ext2_names_gen(const struct ext2_fs *fs)
+{
+    return fs->dcache_gen;
+}
+
 int ext2_stat(struct ext2_fs *fs, uint32_t ino, struct ext2_stat *st)
 {
-    struct ext2_ino in;
-    int err = inode_load(fs, ino, &in);
+    struct ext2_buf *b;
+    const struct ext2_inode *raw;
+    int err = inode_peek(fs, ino, &b, &raw); /* no copy of the inode */
     if (err)
         return err;
     st->ino = ino;
-    st->mode = in.raw.i_mode;
-    st->uid = in.raw.i_uid | (uint32_t)in.raw.i_uid_high << 16;
-    st->gid = in.raw.i_gid | (uint32_t)in.raw.i_gid_high << 16;
-    st->nlink = in.raw.i_links_count;
-    st->size = inode_size(&in.raw);
-    st->blocks = in.raw.i_blocks;
-    st->atime = in.raw.i_atime;
-    st->mtime = in.raw.i_mtime;
-    st->ctime = in.raw.i_ctime;
+    st->mode = raw->i_mode;
+    st->uid = raw->i_uid | (uint32_t)raw->i_uid_high << 16;
+    st->gid = raw->i_gid | (uint32_t)raw->i_gid_high << 16;
+    st->nlink = raw->i_links_count;
+    st->size = inode_size(raw);
+    st->blocks = raw->i_blocks;
+    st->atime = raw->i_atime;
+    st->mtime = raw->i_mtime;
+    st->ctime = raw->i_ctime;
+    cache_put(b);
     return 0;
 }
 

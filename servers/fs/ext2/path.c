@@ -50,6 +50,95 @@ static int check_dotdot(struct ext2_fs *fs, struct ext2_ino *child, uint32_t par
     return err;
 }
 
+/* ---- the name cache (ext2_priv.h) ---- */
+
+void dcache_invalidate(struct ext2_fs *fs)
+{
+    if (++fs->dcache_gen + 1 == 0) { /* wrapped: no old gen may match again */
+        memset(fs->dcache, 0, sizeof(fs->dcache));
+        fs->dcache_gen = 0;
+    }
+}
+
+static uint32_t dcache_hash_step(uint32_t h, char c)
+{
+    return (h ^ (uint8_t)c) * 16777619u;
+}
+
+static struct ext2_dentry *dcache_at(struct ext2_fs *fs, uint32_t h)
+{
+    return &fs->dcache[(h ^ (h >> 16)) % EXT2_DCACHE_SLOTS];
+}
+
+static struct ext2_dentry *dcache_slot(struct ext2_fs *fs, uint32_t dir, const char *name,
+                                       size_t len)
+{
+    uint32_t h = dir * 2654435761u;
+
+    for (size_t i = 0; i < len; i++)
+        h = dcache_hash_step(h, name[i]);
+    return dcache_at(fs, h);
+}
+
+static int dcache_find(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+                       uint32_t *ino)
+{
+    const struct ext2_dentry *e = dcache_slot(fs, dir, name, len);
+
+    if (e->gen != fs->dcache_gen + 1 || e->dir != dir || e->len != len ||
+        memcmp(e->name, name, len) != 0)
+        return 0;
+    *ino = e->ino;
+    return 1;
+}
+
+/* Resolve path from the cache alone, reading it once and copying
+ * nothing: 1 and *ino when every component is cached, else 0 (the caller
+ * walks the slow way, which also reports every error). */
+static int dcache_walk(struct ext2_fs *fs, const char *path, uint32_t *ino)
+{
+    uint32_t cur = EXT2_ROOT_INO, good = fs->dcache_gen + 1;
+    const char *p = path;
+
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (*p == '\0')
+            break;
+        uint32_t h = cur * 2654435761u;
+        const char *q = p;
+        while (*q != '\0' && *q != '/')
+            h = dcache_hash_step(h, *q++);
+        size_t len = (size_t)(q - p);
+        const struct ext2_dentry *e = dcache_at(fs, h);
+        if (e->gen != good || e->dir != cur || e->len != len)
+            return 0;
+        for (size_t i = 0; i < len; i++)
+            if (e->name[i] != p[i])
+                return 0;
+        cur = e->ino;
+        p = q;
+    }
+    if ((size_t)(p - path) > EXT2_PATH_MAX)
+        return 0;
+    *ino = cur;
+    return 1;
+}
+
+static void dcache_add(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t ino)
+{
+    struct ext2_dentry *e;
+
+    if (len > EXT2_DCACHE_NAME)
+        return;
+    e = dcache_slot(fs, dir, name, len);
+    e->gen = fs->dcache_gen + 1;
+    e->dir = dir;
+    e->ino = ino;
+    e->len = (uint8_t)len;
+    memcpy(e->name, name, len);
+}
+
 static int is_dot_name(const char *name, size_t len)
 {
     return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
@@ -59,6 +148,8 @@ static int is_dot_name(const char *name, size_t len)
  * component, and in the last one if follow_last. */
 int path_resolve(struct ext2_fs *fs, const char *path, int follow_last, uint32_t *ino)
 {
+    if (dcache_walk(fs, path, ino))
+        return 0;
     char buf[EXT2_PATH_MAX + 1];
     size_t plen = strlen(path);
     if (plen > EXT2_PATH_MAX)
@@ -77,13 +168,20 @@ int path_resolve(struct ext2_fs *fs, const char *path, int follow_last, uint32_t
             q++;
         if (q - p > EXT2_NAME_MAX)
             return EXT2_ENAMETOOLONG;
+        uint32_t next;
+        /* A cached name was found in cur as a directory, and names a
+         * directory or a regular file: nothing to load, check or follow. */
+        if (dcache_find(fs, cur, buf + p, q - p, &next)) {
+            cur = next;
+            p = q;
+            continue;
+        }
         struct ext2_ino dir, child;
         int err = inode_load(fs, cur, &dir);
         if (err)
             return err;
         if (!inode_is_dir(&dir.raw))
             return EXT2_ENOTDIR;
-        uint32_t next;
         err = dir_lookup(fs, &dir, buf + p, (uint32_t)(q - p), &next);
         if (!err)
             err = inode_load(fs, next, &child);
@@ -109,6 +207,9 @@ int path_resolve(struct ext2_fs *fs, const char *path, int follow_last, uint32_t
             if (err)
                 return err;
         }
+        uint32_t type = child.raw.i_mode & EXT2_S_IFMT;
+        if (type == EXT2_S_IFDIR || type == EXT2_S_IFREG)
+            dcache_add(fs, cur, buf + p, q - p, next);
         cur = next;
         p = q;
     }
