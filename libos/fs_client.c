@@ -36,6 +36,16 @@ static struct ipc_conn *fs_conn(void)
     return c;
 }
 
+struct ipc_conn *fs_conn_self(void)
+{
+    struct ipc_conn *c;
+
+    __lock_acquire_recursive(fs_lock);
+    c = fs_conn();
+    __lock_release_recursive(fs_lock);
+    return c;
+}
+
 void *fs_begin(uint64_t *size)
 {
     struct ipc_conn *c;

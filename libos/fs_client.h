@@ -15,6 +15,13 @@
 #include <chime/ipc.h>
 #include <chime/proto/fs.h>
 
+struct ipc_conn;
+
+/* The calling thread's fs connection, made at first use; NULL when no fs
+ * server runs (for the asynchronous calls, libos/fsio.h, which queue on
+ * it without the lock). */
+struct ipc_conn *fs_conn_self(void);
+
 /* Send *req to the fs server and wait; *reply gets the completion. The
  * caller holds fs_lock (fs_begin / fs_end). Returns reply->result, or
  * CHIME_ENOENT when no fs server exists, CHIME_EPIPE once it died. */
