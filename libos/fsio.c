@@ -83,7 +83,7 @@ void fsio_stage_give(struct fsio_thread *t, unsigned first)
 
 /* The thread's state and its staging buffer lent on its fs connection.
  * Thread context only (connecting takes the fs lock). */
-static struct fsio_thread *ready(int *err)
+struct fsio_thread *fsio_ready(int *err)
 {
     struct fsio_thread *t = fsio_self;
     struct ipc_conn *c;
@@ -310,7 +310,7 @@ static long submit(int fd, int op, void *buf, size_t n, off_t off, fsio_cb_t cb,
     h = handle_for(fd, op);
     if (h < 0)
         return h;
-    t = ready(&err);
+    t = fsio_ready(&err);
     if (t == NULL)
         return err;
     handler_on(t);

@@ -56,6 +56,9 @@ struct fsio_thread {
 
 extern __thread struct fsio_thread *fsio_self;
 
+/* The thread's state, made at first use, with its staging buffer lent on
+ * its fs connection; NULL and *err (-EAGAIN, -ENOENT). Thread context. */
+struct fsio_thread *fsio_ready(int *err);
 long fsio_id(const struct fsio_thread *t, const struct fsio_rec *r);
 void fsio_rec_free(struct fsio_rec *r);
 void fsio_hand_over(struct fsio_thread *t, struct fsio_rec *r);

@@ -144,8 +144,11 @@ int fsio_reap(struct fsio_cpl *out, int max)
 
 void fsio_batch_begin(void)
 {
-    if (fsio_self != NULL)
-        fsio_self->batch++;
+    int err;
+    struct fsio_thread *t = fsio_ready(&err);
+
+    if (t != NULL)
+        t->batch++;
 }
 
 int fsio_batch_end(void)
@@ -153,7 +156,7 @@ int fsio_batch_end(void)
     struct fsio_thread *t = fsio_self;
 
     if (t == NULL || t->batch == 0)
-        return 0;
+        return t == NULL ? -EINVAL : 0;
     if (--t->batch == 0 && t->conn != NULL && t->inring > 0) {
         long r = ipc_flush(t->conn);
 
