@@ -133,11 +133,11 @@ static int submit(struct aiocb *cb, int op, struct lio *l)
         return 0;
     }
     if (op == LIO_READ)
-        id = fsio_read(cb->aio_fildes, (void *)cb->aio_buf, cb->aio_nbytes, cb->aio_offset,
-                       on_done, cb);
+        id = fsio_read(cb->aio_fildes, (void *)cb->aio_buf, cb->aio_nbytes, cb->aio_offset, on_done,
+                       cb);
     else if (op == LIO_WRITE)
-        id = fsio_write(cb->aio_fildes, (const void *)cb->aio_buf, cb->aio_nbytes,
-                        cb->aio_offset, on_done, cb);
+        id = fsio_write(cb->aio_fildes, (const void *)cb->aio_buf, cb->aio_nbytes, cb->aio_offset,
+                        on_done, cb);
     else
         id = fsio_sync(cb->aio_fildes, op - LIO_NOP - 1, on_done, cb);
     if (id < 0) {

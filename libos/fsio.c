@@ -248,21 +248,10 @@ static int handle_for(int fd, int op)
     return h < 0 ? -EBADF : h;
 }
 
-int fsio_kind(int fd)
-{
-    struct libos_file *f = fd_get(fd);
-    int h;
-
-    if (f == NULL)
-        return -EBADF;
-    h = fs_file_handle(f);
-    fd_put(f);
-    return h >= 0;
-}
-
 /* Route r's n bytes: a lend of buf, or a staging run. Fills rq's data
  * fields; returns 0 or -EAGAIN. Delivery is masked. */
-static int route(struct fsio_thread *t, struct fsio_rec *r, void *buf, size_t n, struct ipc_slot *rq)
+static int route(struct fsio_thread *t, struct fsio_rec *r, void *buf, size_t n,
+                 struct ipc_slot *rq)
 {
     rq->flags = IPC_F_LENT;
     if (n >= FSIO_LEND_MIN && !r->zc && t->lends < FSIO_LENDS_MAX) {
@@ -374,25 +363,4 @@ long fsio_read_zc(int fd, size_t n, off_t off, fsio_cb_t cb, void *ctx)
     if (n == 0 || n > FSIO_ZC_MAX)
         return -EINVAL;
     return submit(fd, FSIO_READ, NULL, n, off, cb, ctx, 1);
-}
-
-int fsio_release(const void *data)
-{
-    struct fsio_thread *t = fsio_self;
-    uintptr_t at = (uintptr_t)data;
-    unsigned was, first;
-
-    if (t == NULL || at < (uintptr_t)t->stage || at >= (uintptr_t)t->stage + FSIO_STAGE ||
-        (at - (uintptr_t)t->stage) % FSIO_PAGE != 0)
-        return -EINVAL;
-    first = (unsigned)((at - (uintptr_t)t->stage) / FSIO_PAGE);
-    was = uintr_disable();
-    if (!((t->zc_held >> first) & 1u)) {
-        uintr_restore(was);
-        return -EINVAL;
-    }
-    t->zc_held &= ~(1ull << first);
-    fsio_stage_give(t, first);
-    uintr_restore(was);
-    return 0;
 }

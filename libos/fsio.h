@@ -37,11 +37,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define FSIO_MAX      64u                    /* requests per thread */
-#define FSIO_LEND_MIN (16u * 1024)           /* from here on: lent */
-#define FSIO_ZC_MAX   (64u * 1024)           /* largest zero-copy read */
-#define FSIO_STAGE    (FSIO_MAX * 4096u)     /* the staging buffer */
-#define FSIO_IO_MAX   (4u << 20)             /* longer transfers are cut */
+#define FSIO_MAX      64u                /* requests per thread */
+#define FSIO_LEND_MIN (16u * 1024)       /* from here on: lent */
+#define FSIO_ZC_MAX   (64u * 1024)       /* largest zero-copy read */
+#define FSIO_STAGE    (FSIO_MAX * 4096u) /* the staging buffer */
+#define FSIO_IO_MAX   (4u << 20)         /* longer transfers are cut */
 
 /* What a request does. */
 #define FSIO_READ      1
@@ -51,12 +51,12 @@
 
 /* One completion, as a callback or fsio_reap sees it. */
 struct fsio_cpl {
-    long id;     /* what the submit returned */
-    int op;      /* FSIO_* */
-    int fd;      /* as submitted */
-    long result; /* bytes moved, 0 (fsync), or -errno: -ECANCELED after a
+    long id;          /* what the submit returned */
+    int op;           /* FSIO_* */
+    int fd;           /* as submitted */
+    long result;      /* bytes moved, 0 (fsync), or -errno: -ECANCELED after a
                     successful fsio_cancel */
-    void *ctx;   /* as submitted */
+    void *ctx;        /* as submitted */
     const void *data; /* fsio_read_zc: the bytes, until fsio_release(data) */
 };
 

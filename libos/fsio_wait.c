@@ -1,9 +1,11 @@
-/* fsio: cancelling, polling, waiting and reaping (fsio.h); the records
+/* fsio: cancelling, polling, waiting, reaping and releasing (fsio.h); the records
  * are fsio.c's (fsio_priv.h). */
 #include <errno.h>
+#include <stdint.h>
 
 #include <chime/errno.h>
 
+#include "fd.h"
 #include "fsio_priv.h"
 #include "ipc.h"
 #include "uintr.h"
@@ -168,4 +170,37 @@ int fsio_batch_end(void)
 unsigned fsio_pending(void)
 {
     return fsio_self != NULL ? fsio_self->owed : 0;
+}
+
+int fsio_kind(int fd)
+{
+    struct libos_file *f = fd_get(fd);
+    int h;
+
+    if (f == NULL)
+        return -EBADF;
+    h = fs_file_handle(f);
+    fd_put(f);
+    return h >= 0;
+}
+
+int fsio_release(const void *data)
+{
+    struct fsio_thread *t = fsio_self;
+    uintptr_t at = (uintptr_t)data;
+    unsigned was, first;
+
+    if (t == NULL || at < (uintptr_t)t->stage || at >= (uintptr_t)t->stage + FSIO_STAGE ||
+        (at - (uintptr_t)t->stage) % FSIO_PAGE != 0)
+        return -EINVAL;
+    first = (unsigned)((at - (uintptr_t)t->stage) / FSIO_PAGE);
+    was = uintr_disable();
+    if (!((t->zc_held >> first) & 1u)) {
+        uintr_restore(was);
+        return -EINVAL;
+    }
+    t->zc_held &= ~(1ull << first);
+    fsio_stage_give(t, first);
+    uintr_restore(was);
+    return 0;
 }

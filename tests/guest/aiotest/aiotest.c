@@ -218,8 +218,7 @@ static void suspend(int fd)
               "aio_suspend: a timeout that expires while a request is in flight gives EAGAIN");
     fsio_batch_end();
     t0 = now_ns();
-    check(aio_suspend(list, 2, &t10s) == 0 && aio_error(&cb) == 0 &&
-              now_ns() - t0 < 5000000000ull,
+    check(aio_suspend(list, 2, &t10s) == 0 && aio_error(&cb) == 0 && now_ns() - t0 < 5000000000ull,
           "aio_suspend: returns when the request completes, long before its timeout");
     check(aio_suspend(list, 2, &t10s) == 0, "aio_suspend: a done request returns at once");
     check_err(aio_suspend(list, 2, &bad), EINVAL, "aio_suspend: tv_nsec of 1e9 is EINVAL");
@@ -244,7 +243,8 @@ static void cancel(int fd)
     check(aio_cancel(fd, &r1) == AIO_CANCELED, "aio_cancel: a read in flight is AIO_CANCELED");
     check(aio_error(&r1) == ECANCELED && aio_return(&r1) == -1 && notified[0] == 1,
           "aio_cancel: ... ECANCELED, aio_return -1, notified once");
-    check(aio_cancel(fd, &w) == AIO_NOTCANCELED, "aio_cancel: a write in flight is AIO_NOTCANCELED");
+    check(aio_cancel(fd, &w) == AIO_NOTCANCELED,
+          "aio_cancel: a write in flight is AIO_NOTCANCELED");
     check(aio_cancel(fd, NULL) == AIO_NOTCANCELED && aio_error(&r2) == ECANCELED,
           "aio_cancel(fd, NULL): cancels the other read, the write stays: AIO_NOTCANCELED");
     fsio_batch_end();
@@ -295,7 +295,8 @@ static void listio(int fd)
     cbs[16].aio_lio_opcode = LIO_NOP;
     list[16] = &cbs[16];
     list[17] = NULL;
-    check(lio_listio(LIO_WAIT, list, 18, NULL) == 0, "lio_listio LIO_WAIT: 16 reads, a NOP, a NULL");
+    check(lio_listio(LIO_WAIT, list, 18, NULL) == 0,
+          "lio_listio LIO_WAIT: 16 reads, a NOP, a NULL");
     for (int i = 0; i < 16; i++)
         ok &= aio_error(&cbs[i]) == 0 && aio_return(&cbs[i]) == CHUNK && notified[i] == 1 &&
               pattern_ok(buf[i], (uint64_t)(15 - i) * CHUNK, CHUNK);

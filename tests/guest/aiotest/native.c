@@ -58,7 +58,8 @@ static void reaped(int fd)
         int k = (int)(intptr_t)cpl[i].ctx;
 
         ok &= k >= 0 && k < NCHUNK && cpl[i].id == ids[k] && cpl[i].result == CHUNK &&
-              cpl[i].op == FSIO_READ && pattern_ok(buf[k], (uint64_t)(NCHUNK - 1 - k) * CHUNK, CHUNK);
+              cpl[i].op == FSIO_READ &&
+              pattern_ok(buf[k], (uint64_t)(NCHUNK - 1 - k) * CHUNK, CHUNK);
     }
     check(ok, "fsio: each completion names its request and its data is right");
     check(fsio_pending() == 0, "fsio: nothing owed after reaping");
