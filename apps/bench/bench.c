@@ -11,6 +11,8 @@
  *                    parts as markers) for instruction traces with
  *                    -singlestep -d exec,nochain: how the cost splits
  *                    between client, kernel and server
+ *   bench aio        64 asynchronous reads in flight (apps/bench/aio.c;
+ *                    needs an ext2 disk)
  *
  * Output: one "BENCH <name> <value> <unit>" line per figure (scripts/bench.sh
  * collects them), then a table with the targets. Helper processes (the echo
@@ -25,6 +27,7 @@
 #include <chime/proto/echo.h>
 #include <chime/types.h>
 
+#include "bench_aio.h"
 #include "bench_blk.h"
 #include "libos/ipc.h"
 #include "libos/libos.h"
@@ -523,6 +526,9 @@ int main(int argc, char **argv)
         bench_console_write_line();
         bench_pipe_4k();
         table("Chime bench, one hart (guest instructions, exact under -icount shift=0)");
+    } else if (strcmp(mode, "aio") == 0) {
+        bench_aio();
+        table("Chime bench, aio (guest instructions, -icount shift=0,sleep=on)");
     } else if (strcmp(mode, "blk") == 0) {
         bench_blk(report);
         table("Chime bench, blk (guest instructions, -icount shift=0,sleep=on)");
