@@ -12,7 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,11 +23,9 @@
 #include "fs_client.h"
 #include "fsio_priv.h"
 #include "ipc.h"
-#include "lock.h"
 #include "uintr.h"
 
 __thread struct fsio_thread *fsio_self;
-static uint32_t seq_word, seq_waiters;
 
 long fsio_id(const struct fsio_thread *t, const struct fsio_rec *r)
 {
@@ -83,6 +81,31 @@ void fsio_stage_give(struct fsio_thread *t, unsigned first)
 
 /* The thread's state and its staging buffer lent on its fs connection.
  * Thread context only (connecting takes the fs lock). */
+/* A thread's end (its key's destructor): free its buffers unless the
+ * server may still write into them (requests in the ring after a second
+ * of waiting). The lend of the staging buffer goes with the connection;
+ * the server touches it only for a request, and none is left. */
+static void thread_gone(void *p)
+{
+    struct fsio_thread *t = p;
+
+    for (int i = 0; i < 100 && t->inring > 0; i++)
+        ipc_wait(t->conn, 10000000ull);
+    if (t->inring > 0)
+        return;
+    fsio_self = NULL;
+    free(t->stage);
+    free(t);
+}
+
+static pthread_key_t gone_key;
+static pthread_once_t gone_once = PTHREAD_ONCE_INIT;
+
+static void gone_init(void)
+{
+    pthread_key_create(&gone_key, thread_gone);
+}
+
 struct fsio_thread *fsio_ready(int *err)
 {
     struct fsio_thread *t = fsio_self;
@@ -98,6 +121,8 @@ struct fsio_thread *fsio_ready(int *err)
         t->stage_free = ~0ull;
         t->stage_va = -1;
         fsio_self = t;
+        pthread_once(&gone_once, gone_init);
+        pthread_setspecific(gone_key, t);
     }
     c = fs_conn_self();
     if (c == NULL) {
@@ -119,28 +144,6 @@ struct fsio_thread *fsio_ready(int *err)
 }
 
 /* ---- completions ------------------------------------------------------ */
-
-uint32_t fsio_seq(void)
-{
-    return __atomic_load_n(&seq_word, __ATOMIC_SEQ_CST);
-}
-
-int fsio_seq_wait(uint32_t seq, uint64_t timeout_ns)
-{
-    long r;
-
-    __atomic_add_fetch(&seq_waiters, 1, __ATOMIC_SEQ_CST);
-    r = libos_futex_wait(&seq_word, seq, timeout_ns);
-    __atomic_sub_fetch(&seq_waiters, 1, __ATOMIC_SEQ_CST);
-    return r == CHIME_ETIMEDOUT ? -ETIMEDOUT : 0;
-}
-
-static void seq_bump(void)
-{
-    __atomic_add_fetch(&seq_word, 1, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&seq_waiters, __ATOMIC_SEQ_CST))
-        libos_futex_wake(&seq_word, INT_MAX);
-}
 
 void fsio_rec_free(struct fsio_rec *r)
 {
@@ -209,7 +212,7 @@ static void on_cpl(struct ipc_conn *c, const struct ipc_slot *cpl, void *ctx)
         r->result = res;
         fsio_hand_over(t, r);
     }
-    seq_bump();
+    fsio_seq_bump();
     fsio_handler_off(t);
 }
 

@@ -65,6 +65,7 @@ void fsio_hand_over(struct fsio_thread *t, struct fsio_rec *r);
 void fsio_stage_give(struct fsio_thread *t, unsigned first);
 void fsio_release_path(struct fsio_thread *t, struct fsio_rec *r);
 void fsio_handler_off(struct fsio_thread *t);
+void fsio_seq_bump(void); /* a completion: wake fsio_seq_wait */
 
 int fs_file_handle(struct libos_file *f); /* fs_file.c */
 

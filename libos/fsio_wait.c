@@ -1,6 +1,7 @@
 /* fsio: cancelling, polling, waiting, reaping and releasing (fsio.h); the records
  * are fsio.c's (fsio_priv.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 
 #include <chime/errno.h>
@@ -8,7 +9,11 @@
 #include "fd.h"
 #include "fsio_priv.h"
 #include "ipc.h"
+#include "lock.h"
 #include "uintr.h"
+
+/* Bumped by every completion, for waiters on other threads. */
+static uint32_t seq_word, seq_waiters;
 
 /* The record of id if it is this thread's and its completion is still
  * owed; NULL otherwise. */
@@ -203,4 +208,26 @@ int fsio_release(const void *data)
     fsio_stage_give(t, first);
     uintr_restore(was);
     return 0;
+}
+
+uint32_t fsio_seq(void)
+{
+    return __atomic_load_n(&seq_word, __ATOMIC_SEQ_CST);
+}
+
+int fsio_seq_wait(uint32_t seq, uint64_t timeout_ns)
+{
+    long r;
+
+    __atomic_add_fetch(&seq_waiters, 1, __ATOMIC_SEQ_CST);
+    r = libos_futex_wait(&seq_word, seq, timeout_ns);
+    __atomic_sub_fetch(&seq_waiters, 1, __ATOMIC_SEQ_CST);
+    return r == CHIME_ETIMEDOUT ? -ETIMEDOUT : 0;
+}
+
+void fsio_seq_bump(void)
+{
+    __atomic_add_fetch(&seq_word, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&seq_waiters, __ATOMIC_SEQ_CST))
+        libos_futex_wake(&seq_word, INT_MAX);
 }
