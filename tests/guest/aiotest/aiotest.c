@@ -142,6 +142,14 @@ static void reads_in_flight(int fd)
         done_early += aio_error(&cbs[i]) != EINPROGRESS;
     check(ok, "aio_read: 64 requests on one fd accepted");
     check(done_early == 0 && fsio_pending() == NCHUNK, "aio_read: all 64 in flight at once");
+    {
+        static uint8_t extra[CHUNK];
+        struct aiocb more;
+
+        set_thread(&more, fd, extra, CHUNK, 0, NCHUNK);
+        check_err(aio_read(&more), EAGAIN, "aio_read: a 65th request in flight is EAGAIN");
+        check_err((int)aio_return(&cbs[0]), EINVAL, "aio_return: a request in flight is EINVAL");
+    }
     fsio_batch_end();
     check(wait_all(list, NCHUNK) == 0, "aio_suspend: waits for all 64");
     ok = 1;
@@ -190,6 +198,56 @@ static void big_reads(int fd)
           "aio_read: a read across the end is short");
 }
 
+static volatile int usr1;
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    usr1++;
+}
+
+/* A signal handler that runs while aio_suspend waits: EINTR. The signal
+ * comes from a SIGEV_SIGNAL write to a pipe, done at once, while the read
+ * waited for is held back (queued, the server not told). */
+static void interrupted(int fd)
+{
+    static uint8_t buf[CHUNK];
+    struct aiocb rd, wr;
+    const struct aiocb *list[1] = {&rd};
+    struct timespec t2s = {2, 0};
+    int p[2], r, e, wrote;
+
+    if (pipe(p) != 0) {
+        check(0, "pipe for the EINTR check");
+        return;
+    }
+    usr1 = 0;
+    signal(SIGUSR1, on_usr1);
+    set_thread(&rd, fd, buf, CHUNK, 0, 0);
+    set_thread(&wr, p[1], "x", 1, 0, 1);
+    wr.aio_sigevent.sigev_notify = SIGEV_SIGNAL;
+    wr.aio_sigevent.sigev_signo = SIGUSR1;
+    quiet();
+    fsio_batch_begin();
+    /* (No printing until aio_suspend: a console write delivers signals.) */
+    r = aio_read(&rd);
+    wrote = r == 0 && aio_write(&wr) == 0 && aio_return(&wr) == 1 && usr1 == 0;
+    r = aio_suspend(list, 1, &t2s);
+    e = errno;
+    check(wrote, "aio_write to a pipe: done at once, SIGEV_SIGNAL posted");
+    if (r == 0)
+        skip("aio_suspend: EINTR when a handler runs", "the server answered early");
+    else
+        check(r == -1 && e == EINTR && usr1 == 1,
+              "aio_suspend: EINTR when a signal handler ran and nothing listed is done");
+    fsio_batch_end();
+    check(aio_suspend(list, 1, &t2s) == 0 && aio_return(&rd) == CHUNK,
+          "aio_suspend: then the read completes");
+    signal(SIGUSR1, SIG_DFL);
+    close(p[0]);
+    close(p[1]);
+}
+
 static void suspend(int fd)
 {
     static uint8_t buf[CHUNK];
@@ -222,6 +280,7 @@ static void suspend(int fd)
           "aio_suspend: returns when the request completes, long before its timeout");
     check(aio_suspend(list, 2, &t10s) == 0, "aio_suspend: a done request returns at once");
     check_err(aio_suspend(list, 2, &bad), EINVAL, "aio_suspend: tv_nsec of 1e9 is EINVAL");
+    interrupted(fd);
     check_err(aio_suspend(list, -1, &t50), EINVAL, "aio_suspend: a negative count is EINVAL");
 }
 
@@ -362,19 +421,12 @@ static void write_sync(void)
     close(fd);
 }
 
-static volatile int usr1;
-
-static void on_usr1(int sig)
-{
-    (void)sig;
-    usr1++;
-}
-
 static void signal_notify(int fd)
 {
     static uint8_t buf[CHUNK];
     struct aiocb cb, *list[1] = {&cb};
 
+    usr1 = 0;
     signal(SIGUSR1, on_usr1);
     set_thread(&cb, fd, buf, CHUNK, 0, 0);
     cb.aio_sigevent.sigev_notify = SIGEV_SIGNAL;
