@@ -59,15 +59,19 @@ static int stage_take(struct fsio_thread *t, size_t n)
 
     if (k == 0 || k > 64)
         return -1;
+    /* Bit i of starts: pages i .. i + k - 1 are all free. */
+    uint64_t starts = t->stage_free;
+    unsigned i;
+
+    for (unsigned j = 1; j < k && starts; j++)
+        starts &= t->stage_free >> j;
+    if (starts == 0)
+        return -1;
+    i = (unsigned)__builtin_ctzll(starts);
     want = k == 64 ? ~0ull : (1ull << k) - 1;
-    for (unsigned i = 0; i + k <= 64; i++) {
-        if (((t->stage_free >> i) & want) == want) {
-            t->stage_free &= ~(want << i);
-            t->run[i] = (uint8_t)k;
-            return (int)i;
-        }
-    }
-    return -1;
+    t->stage_free &= ~(want << i);
+    t->run[i] = (uint8_t)k;
+    return (int)i;
 }
 
 void fsio_stage_give(struct fsio_thread *t, unsigned first)
@@ -119,6 +123,7 @@ struct fsio_thread *fsio_ready(int *err)
             return NULL;
         }
         t->stage_free = ~0ull;
+        t->rec_free = ~0ull;
         t->stage_va = -1;
         fsio_self = t;
         pthread_once(&gone_once, gone_init);
@@ -145,8 +150,9 @@ struct fsio_thread *fsio_ready(int *err)
 
 /* ---- completions ------------------------------------------------------ */
 
-void fsio_rec_free(struct fsio_rec *r)
+void fsio_rec_free(struct fsio_thread *t, struct fsio_rec *r)
 {
+    t->rec_free |= 1ull << (r - t->rec);
     r->used = 0;
     r->gen = (r->gen + 1) & 0xffffffu;
     if (r->gen == 0)
@@ -166,7 +172,7 @@ void fsio_hand_over(struct fsio_thread *t, struct fsio_rec *r)
     }
     t->owed--;
     if (!r->inring)
-        fsio_rec_free(r);
+        fsio_rec_free(t, r);
     cb(&c);
 }
 
@@ -195,7 +201,7 @@ static void on_cpl(struct ipc_conn *c, const struct ipc_slot *cpl, void *ctx)
             fsio_stage_give(t, r->first);
         fsio_release_path(t, r);
         if (!r->queued)
-            fsio_rec_free(r);
+            fsio_rec_free(t, r);
     } else {
         if (r->op == FSIO_READ && r->path == FSIO_PATH_STAGE && res > 0) {
             const uint8_t *at = t->stage + (size_t)r->first * FSIO_PAGE;
@@ -220,18 +226,19 @@ static void on_cpl(struct ipc_conn *c, const struct ipc_slot *cpl, void *ctx)
 
 static struct fsio_rec *rec_take(struct fsio_thread *t)
 {
-    for (unsigned i = 0; i < FSIO_MAX; i++)
-        if (!t->rec[i].used) {
-            struct fsio_rec *r = &t->rec[i];
-            uint32_t gen = r->gen ? r->gen : 1;
+    struct fsio_rec *r;
+    uint32_t gen;
 
-            memset(r, 0, sizeof(*r));
-            r->gen = gen;
-            r->used = 1;
-            r->lend = -1;
-            return r;
-        }
-    return NULL;
+    if (t->rec_free == 0)
+        return NULL;
+    r = &t->rec[__builtin_ctzll(t->rec_free)];
+    t->rec_free &= t->rec_free - 1;
+    gen = r->gen ? r->gen : 1;
+    memset(r, 0, sizeof(*r));
+    r->gen = gen;
+    r->used = 1;
+    r->lend = -1;
+    return r;
 }
 
 /* The fs handle of fd if it is a file open for op (FSIO_READ needs read
@@ -337,7 +344,7 @@ static long submit(int fd, int op, void *buf, size_t n, off_t off, fsio_cb_t cb,
     uintr_restore(was);
     return fsio_id(t, r);
 undo:
-    fsio_rec_free(r);
+    fsio_rec_free(t, r);
 out:
     uintr_restore(was);
     fsio_handler_off(t);

@@ -43,6 +43,7 @@ struct fsio_thread {
     long stage_va;         /* its server address; < 0: not lent on conn */
     uint64_t stage_free;   /* bit i: staging page i is free */
     uint64_t zc_held;      /* bit i: a zero-copy run at page i was handed out */
+    uint64_t rec_free;     /* bit i: rec[i] is free */
     uint8_t run[64];       /* pages of the staging run starting at page i */
     unsigned inring;       /* records the server has not answered */
     unsigned lends;        /* FSIO_PATH_LEND records */
@@ -60,7 +61,7 @@ extern __thread struct fsio_thread *fsio_self;
  * its fs connection; NULL and *err (-EAGAIN, -ENOENT). Thread context. */
 struct fsio_thread *fsio_ready(int *err);
 long fsio_id(const struct fsio_thread *t, const struct fsio_rec *r);
-void fsio_rec_free(struct fsio_rec *r);
+void fsio_rec_free(struct fsio_thread *t, struct fsio_rec *r);
 void fsio_hand_over(struct fsio_thread *t, struct fsio_rec *r);
 void fsio_stage_give(struct fsio_thread *t, unsigned first);
 void fsio_release_path(struct fsio_thread *t, struct fsio_rec *r);

@@ -143,7 +143,7 @@ int fsio_reap(struct fsio_cpl *out, int max)
         r->queued = 0;
         t->owed--;
         if (!r->inring)
-            fsio_rec_free(r);
+            fsio_rec_free(t, r);
     }
     uintr_restore(was);
     return n;
