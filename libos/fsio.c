@@ -194,6 +194,8 @@ static void on_cpl(struct ipc_conn *c, const struct ipc_slot *cpl, void *ctx)
     long res = cpl->result < 0 ? -fs_errno(cpl->result) : cpl->result;
 
     (void)c;
+    if (res > (long)r->len)
+        res = (long)r->len; /* never more than was asked for, whatever the server says */
     r->inring = 0;
     t->inring--;
     if (r->cancelled) {
@@ -326,6 +328,7 @@ static long submit(int fd, int op, void *buf, size_t n, off_t off, fsio_cb_t cb,
     if (op <= FSIO_WRITE) {
         rq.offset = (uint64_t)off;
         rq.length = n;
+        r->len = (uint32_t)n;
         if (n > 0 && (err = route(t, r, buf, n, &rq)) < 0)
             goto undo;
     }

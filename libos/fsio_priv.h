@@ -29,6 +29,7 @@ struct fsio_rec {
     uint8_t pad;
     int op, fd;
     uint32_t gen; /* bumped when freed: ids of old requests stop matching */
+    uint32_t len; /* bytes asked for */
     long lend;    /* server address of a FSIO_PATH_LEND buffer, or -1 */
     void *buf;
     fsio_cb_t cb;
