@@ -127,8 +127,10 @@ static int submit(struct aiocb *cb, int op, struct lio *l)
     if (kind == 0) {
         long r = now(cb, op);
 
-        if (r == -EBADF)
+        if (r == -EBADF) {
+            __atomic_store_n(&cb->__error, EBADF, __ATOMIC_RELEASE);
             return fail(EBADF);
+        }
         finish(cb, r);
         return 0;
     }
@@ -225,9 +227,7 @@ static void wait_some(uint32_t seq, uint64_t timeout_ns)
 {
     const uint64_t slice = 10000000; /* 10 ms */
 
-    if (fsio_pending() > 0)
-        fsio_wait_any(timeout_ns < slice ? timeout_ns : slice);
-    else
+    if (fsio_wait_any(timeout_ns < slice ? timeout_ns : slice) == -ENOENT)
         fsio_seq_wait(seq, timeout_ns);
 }
 

@@ -114,7 +114,8 @@ unsigned fsio_pending(void);
  * if id is a request of this thread still in flight. fsio_cancel_fd:
  * cancel this thread's requests on fd; returns how many were cancelled,
  * *busy how many could not be. fsio_wait_any: fsio_wait without counting
- * completions that wait to be reaped. */
+ * completions that wait to be reaped, and -ENOENT when none of this
+ * thread's requests is in the ring. */
 int fsio_kind(int fd);
 int fsio_in_flight(long id);
 int fsio_cancel_fd(int fd, unsigned *busy);

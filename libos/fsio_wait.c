@@ -107,7 +107,7 @@ int fsio_wait_any(uint64_t timeout_ns)
     long r;
 
     if (t == NULL || t->conn == NULL || t->inring == 0)
-        return 0;
+        return -ENOENT;
     r = ipc_wait(t->conn, timeout_ns == UINT64_MAX ? CHIME_FOREVER : timeout_ns);
     if (r == CHIME_ETIMEDOUT)
         return -ETIMEDOUT;
@@ -124,6 +124,8 @@ int fsio_wait(uint64_t timeout_ns)
     if (t->dq_tail != t->dq_head)
         return (int)(t->dq_tail - t->dq_head);
     r = fsio_wait_any(timeout_ns);
+    if (r == -ENOENT)
+        return 0;
     return r < 0 ? r : r + (int)(t->dq_tail - t->dq_head);
 }
 
