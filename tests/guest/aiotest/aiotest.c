@@ -9,6 +9,7 @@
 #include <aio.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,6 +386,54 @@ static void listio(int fd)
               "lio_listio: more than AIO_LISTIO_MAX is EINVAL");
 }
 
+/* Another thread waits in aio_suspend for a request of this one: it
+ * sleeps on the completion counter and wakes when this thread has run the
+ * completion. (Its requests are this thread's: it makes no file call.) */
+struct waiter {
+    struct aiocb *cb;
+    int r, err, seen;
+    uint64_t ns;
+};
+
+static void *waiter_main(void *p)
+{
+    struct waiter *w = p;
+    const struct aiocb *list[1] = {w->cb};
+    struct timespec t5 = {5, 0};
+    uint64_t t0 = now_ns();
+
+    w->r = aio_suspend(list, 1, &t5);
+    w->err = errno;
+    w->ns = now_ns() - t0;
+    w->seen = aio_error(w->cb);
+    return NULL;
+}
+
+static void cross_thread(int fd)
+{
+    static uint8_t buf[CHUNK];
+    struct aiocb cb, *list[1] = {&cb};
+    struct waiter w = {&cb, -2, 0, -1, 0};
+    struct timespec t20 = {0, 20000000};
+    pthread_t th;
+    int made;
+
+    set_thread(&cb, fd, buf, CHUNK, 5 * CHUNK, 0);
+    cb.aio_sigevent.sigev_notify = SIGEV_NONE;
+    quiet();
+    fsio_batch_begin();
+    made = aio_read(&cb) == 0 && pthread_create(&th, NULL, waiter_main, &w) == 0;
+    nanosleep(&t20, NULL); /* the waiter is asleep by now */
+    fsio_batch_end();
+    if (made)
+        wait_all(list, 1);
+    if (made)
+        pthread_join(th, NULL);
+    check(made && w.r == 0 && w.seen == 0 && w.ns >= 10000000ull && w.ns < 4000000000ull &&
+              aio_return(&cb) == CHUNK && pattern_ok(buf, 5 * CHUNK, CHUNK),
+          "aio_suspend on another thread wakes when the request completes");
+}
+
 static void write_sync(void)
 {
     static char part[3][CHUNK];
@@ -515,6 +564,7 @@ int main(void)
     cancel(fd);
     listio(fd);
     write_sync();
+    cross_thread(fd);
     signal_notify(fd);
     fallback();
     errors(fd);
