@@ -106,34 +106,17 @@ static long now(struct aiocb *cb, int op)
  * sync) in list l; 0 or -1 with errno. */
 static int submit(struct aiocb *cb, int op, struct lio *l)
 {
-    int kind;
+    int io = op == LIO_READ || op == LIO_WRITE;
     long id;
 
     if (cb == NULL || !sigevent_ok(&cb->aio_sigevent))
         return fail(EINVAL);
-    kind = fsio_kind(cb->aio_fildes);
-    if (kind < 0)
-        return fail(EBADF);
-    if (op != LIO_READ && op != LIO_WRITE && kind == 0)
-        return fail(EINVAL); /* no synchronised I/O on a terminal or pipe */
-    if ((op == LIO_READ || op == LIO_WRITE) && cb->aio_offset < 0)
-        return fail(EINVAL);
-    if ((op == LIO_READ || op == LIO_WRITE) && (ssize_t)cb->aio_nbytes < 0)
+    if (io && (cb->aio_offset < 0 || (ssize_t)cb->aio_nbytes < 0))
         return fail(EINVAL);
     CB_LIST(cb) = l;
     CB_ID(cb) = NULL;
     cb->__result = -1;
     __atomic_store_n(&cb->__error, EINPROGRESS, __ATOMIC_RELEASE);
-    if (kind == 0) {
-        long r = now(cb, op);
-
-        if (r == -EBADF) {
-            __atomic_store_n(&cb->__error, EBADF, __ATOMIC_RELEASE);
-            return fail(EBADF);
-        }
-        finish(cb, r);
-        return 0;
-    }
     if (op == LIO_READ)
         id = fsio_read(cb->aio_fildes, (void *)cb->aio_buf, cb->aio_nbytes, cb->aio_offset, on_done,
                        cb);
@@ -142,6 +125,17 @@ static int submit(struct aiocb *cb, int op, struct lio *l)
                         on_done, cb);
     else
         id = fsio_sync(cb->aio_fildes, op - LIO_NOP - 1, on_done, cb);
+    /* Not an fs file: a terminal, a pipe, /dev/null is done now; there is
+     * no synchronised I/O on them. */
+    if (id == -EBADF && fsio_kind(cb->aio_fildes) == 0) {
+        long r = io ? now(cb, op) : -EINVAL;
+
+        if (r != -EBADF && r != -EINVAL) {
+            finish(cb, r);
+            return 0;
+        }
+        id = r;
+    }
     if (id < 0) {
         __atomic_store_n(&cb->__error, (int)-id, __ATOMIC_RELEASE);
         return fail(id == -ENOENT ? EBADF : (int)-id);
