@@ -24,9 +24,10 @@
  * a pointer to them, valid until fsio_release.
  *
  * Callbacks run in the uintr handler: between any two instructions of the
- * thread. They may use the completion, call fsio_* (submit, cancel,
- * release: no lock is taken) and async-signal-safe code; not file calls,
- * stdio or malloc (their locks may be held by the code they interrupted).
+ * thread. They may use the completion, call fsio_cancel and fsio_release
+ * (which take no lock) and async-signal-safe code; not submit, nor make
+ * file calls, stdio or malloc: the code they interrupted may hold the
+ * locks those take (the descriptor table's, the fs connection's).
  *
  * Every function returns >= 0 or a negative errno value; errno is never
  * touched. */
@@ -54,8 +55,7 @@ struct fsio_cpl {
     long id;          /* what the submit returned */
     int op;           /* FSIO_* */
     int fd;           /* as submitted */
-    long result;      /* bytes moved, 0 (fsync), or -errno: -ECANCELED after a
-                    successful fsio_cancel */
+    long result;      /* bytes moved, 0 (fsync), or -errno (-ECANCELED) */
     void *ctx;        /* as submitted */
     const void *data; /* fsio_read_zc: the bytes, until fsio_release(data) */
 };
@@ -82,7 +82,9 @@ long fsio_read_zc(int fd, size_t n, off_t off, fsio_cb_t cb, void *ctx);
 int fsio_release(const void *data);
 
 /* Several submits are cheaper when the server is told once: between
- * fsio_batch_begin and fsio_batch_end, submits queue without telling it. */
+ * fsio_batch_begin and fsio_batch_end, submits queue without telling it
+ * (so the requests wait until fsio_batch_end, or another call on the
+ * connection, tells it). Batches nest. */
 void fsio_batch_begin(void);
 int fsio_batch_end(void);
 
