@@ -14,6 +14,8 @@
  *                    parts as markers) for instruction traces with
  *                    -singlestep -d exec,nochain: how the cost splits
  *                    between client, kernel and server
+ *   bench aio        64 asynchronous reads in flight (apps/bench/aio.c;
+ *                    needs an ext2 disk)
  *
  * Output: one "BENCH <name> <value> <unit>" line per figure (scripts/bench.sh
  * collects them), then a table with the targets. Helper processes (the echo
@@ -28,6 +30,7 @@
 #include <chime/proto/echo.h>
 #include <chime/types.h>
 
+#include "bench_aio.h"
 #include "bench_blk.h"
 #include "bench_fs.h"
 #include "libos/ipc.h"
@@ -530,6 +533,9 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "spawn") == 0) {
         bench_spawn_exit_wait();
         table("Chime bench, spawn from the disk (guest instructions, -icount shift=0,sleep=on)");
+    } else if (strcmp(mode, "aio") == 0) {
+        bench_aio();
+        table("Chime bench, aio (guest instructions, -icount shift=0,sleep=on)");
     } else if (strcmp(mode, "blk") == 0) {
         bench_blk(report);
         table("Chime bench, blk (guest instructions, -icount shift=0,sleep=on)");

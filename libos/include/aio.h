@@ -1,4 +1,9 @@
-/* libos <aio.h>: POSIX asynchronous I/O over the rings (DESIGN §6). */
+/* libos <aio.h>: POSIX asynchronous I/O over the rings (DESIGN §6),
+ * libos/aio.c over the native API of libos/fsio.h. Notifications: a
+ * sigevent with SIGEV_NONE (or all zeros), SIGEV_THREAD (the function is
+ * called from the submitting thread's uintr handler, no thread is made)
+ * or SIGEV_SIGNAL (the signal is posted, sig.h). docs/posix.md has the
+ * rules and limits. */
 #ifndef LIBOS_AIO_H
 #define LIBOS_AIO_H
 
@@ -28,6 +33,12 @@ struct aiocb {
 #define AIO_ALLDONE     0 /* aio_cancel: nothing was in progress */
 #define AIO_CANCELED    1 /* aio_cancel: all requests were cancelled */
 #define AIO_NOTCANCELED 2 /* aio_cancel: some could not be cancelled */
+
+/* Limits (POSIX puts them in <limits.h>): requests in flight per thread,
+ * entries of one lio_listio; aio_reqprio is ignored. */
+#define AIO_MAX            64
+#define AIO_LISTIO_MAX     64
+#define AIO_PRIO_DELTA_MAX 0
 
 #define LIO_NOP   0
 #define LIO_READ  1
