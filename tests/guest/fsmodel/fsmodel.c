@@ -44,14 +44,30 @@ static const char *errno_name(int e)
         int err;
         const char *name;
     } names[] = {
-        {EPERM, "EPERM"},     {ENOENT, "ENOENT"},         {EIO, "EIO"},
-        {EBADF, "EBADF"},     {ENOMEM, "ENOMEM"},         {EACCES, "EACCES"},
-        {EFAULT, "EFAULT"},   {EBUSY, "EBUSY"},           {EEXIST, "EEXIST"},
-        {EXDEV, "EXDEV"},     {ENOTDIR, "ENOTDIR"},       {EISDIR, "EISDIR"},
-        {EINVAL, "EINVAL"},   {EMFILE, "EMFILE"},         {EFBIG, "EFBIG"},
-        {ENOSPC, "ENOSPC"},   {EROFS, "EROFS"},           {EMLINK, "EMLINK"},
-        {ELOOP, "ELOOP"},     {ENAMETOOLONG, "ENAMETOOLONG"}, {ENOTEMPTY, "ENOTEMPTY"},
-        {ENOSYS, "ENOSYS"},   {ENOTSUP, "ENOTSUP"},       {EOVERFLOW, "EOVERFLOW"},
+        {EPERM, "EPERM"},
+        {ENOENT, "ENOENT"},
+        {EIO, "EIO"},
+        {EBADF, "EBADF"},
+        {ENOMEM, "ENOMEM"},
+        {EACCES, "EACCES"},
+        {EFAULT, "EFAULT"},
+        {EBUSY, "EBUSY"},
+        {EEXIST, "EEXIST"},
+        {EXDEV, "EXDEV"},
+        {ENOTDIR, "ENOTDIR"},
+        {EISDIR, "EISDIR"},
+        {EINVAL, "EINVAL"},
+        {EMFILE, "EMFILE"},
+        {EFBIG, "EFBIG"},
+        {ENOSPC, "ENOSPC"},
+        {EROFS, "EROFS"},
+        {EMLINK, "EMLINK"},
+        {ELOOP, "ELOOP"},
+        {ENAMETOOLONG, "ENAMETOOLONG"},
+        {ENOTEMPTY, "ENOTEMPTY"},
+        {ENOSYS, "ENOSYS"},
+        {ENOTSUP, "ENOTSUP"},
+        {EOVERFLOW, "EOVERFLOW"},
     };
     static char other[24];
 
