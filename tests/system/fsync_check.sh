@@ -29,9 +29,11 @@ for f in a b c; do
     cmp -s "$tmp/$f.want" "$tmp/$f.got"
     say $? "/dur/$f holds what was written before the cut ($(wc -c <"$tmp/$f.want") bytes)"
 done
-debugfs -R "ls /dur" "$img" 2>/dev/null | grep -q 'c\.tmp'
-[ $? -ne 0 ]
-say $? "the renamed-away name /dur/c.tmp is gone"
+if debugfs -R "ls /dur" "$img" 2>/dev/null | grep -q 'c\.tmp'; then
+    say 1 "the renamed-away name /dur/c.tmp is gone"
+else
+    say 0 "the renamed-away name /dur/c.tmp is gone"
+fi
 
 e2fsck -fn "$img" >"$tmp/fsck" 2>&1
 st=$?
