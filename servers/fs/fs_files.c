@@ -34,15 +34,34 @@ static int is_dir(uint32_t mode)
 }
 
 /* ext2_create for OPEN: a name with a trailing slash (given, or from a
- * symlink's target) must be a directory, which open does not create: EISDIR,
- * as Linux (the ext2 library would create the name without the slash). */
+ * symlink's target) must be a directory, which open does not create: EISDIR
+ * once the directory it would go in is there, else what is missing on the
+ * way (ENOENT, ENOTDIR), as Linux. The ext2 library would create the name
+ * without the slash. path is s->path[0]; s->path[1] is scratch. */
 static long create_file(struct fs_server *s, const char *path, uint32_t perm, uint32_t *ino)
 {
     size_t n = strlen(path);
+    char *parent = s->path[1];
+    struct ext2_stat st;
+    uint32_t dir;
+    long r;
 
-    if (n > 1 && path[n - 1] == '/')
+    if (n < 2 || path[n - 1] != '/')
+        return ext2_create(s->fs, path, perm, ino);
+    while (n > 0 && path[n - 1] == '/')
+        n--;
+    while (n > 0 && path[n - 1] != '/')
+        n--;
+    if (n == 0) /* a relative symlink target: the lookup's own directory */
         return CHIME_EISDIR;
-    return ext2_create(s->fs, path, perm, ino);
+    memcpy(parent, path, n);
+    parent[n > 1 ? n - 1 : n] = '\0';
+    r = ext2_lookup(s->fs, parent, 1, &dir);
+    if (r == 0)
+        r = ext2_stat(s->fs, dir, &st);
+    if (r < 0)
+        return r;
+    return is_dir(st.mode) ? CHIME_EISDIR : CHIME_ENOTDIR;
 }
 
 /* O_CREAT where s->path[0] ends in a dangling symlink: create what the link
