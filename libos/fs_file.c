@@ -107,7 +107,7 @@ static ssize_t transfer(int32_t handle, uint16_t op, void *buf, size_t n, uint64
         }
         /* No lend (say, the buffer is not ours to lend): fall back. */
     }
-    while (done < n) {
+    do { /* one request at least: a read of 0 bytes still gets a directory's EISDIR */
         size_t k = n - done < room ? n - done : room;
         struct ipc_slot rq = {
             .opcode = op, .handle = handle, .offset = off + done, .length = k, .data = 0};
@@ -125,7 +125,7 @@ static ssize_t transfer(int32_t handle, uint16_t op, void *buf, size_t n, uint64
             *end = cpl.offset;
         if ((size_t)r < k)
             break;
-    }
+    } while (done < n);
     fs_end();
     if (r < 0 && done == 0)
         return -fs_errno(r);

@@ -171,6 +171,12 @@ static void directories(void)
     check_err(rmdir("/fstest/dir"), ENOTEMPTY, "rmdir of a non-empty directory is ENOTEMPTY");
     check_err(rmdir("/fstest/c"), ENOTDIR, "rmdir of a file is ENOTDIR");
     check_err(unlink("/fstest/dir"), EISDIR, "unlink of a directory is EISDIR");
+    int dfd = open("/fstest/dir", O_RDONLY | O_DIRECTORY);
+    char one[1];
+    check_err((int)read(dfd, one, 1), EISDIR, "read of a directory is EISDIR");
+    /* Found by the model test (seeds 13 and 15): libos answered 0 without asking. */
+    check_err((int)read(dfd, one, 0), EISDIR, "a read of 0 bytes of a directory is EISDIR too");
+    close(dfd);
     d = opendir("/fstest");
     check(d != NULL, "opendir");
     while (d != NULL && (e = readdir(d)) != NULL) {
