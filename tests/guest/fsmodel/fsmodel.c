@@ -195,14 +195,15 @@ static long apply(struct model *m, const struct fsgen_op *op, uint64_t *h)
 static void record(struct model *m, unsigned n, const struct fsgen_op *op, long r, int err,
                    uint64_t h)
 {
-    char line[200], res[32];
+    char line[240], res[32];
 
     if (r < 0)
         snprintf(res, sizeof(res), "%s", errno_name(err));
     else
         snprintf(res, sizeof(res), "%ld", r);
-    snprintf(line, sizeof(line), "%u %s fd%d %.60s %.60s %s %016llx\n", n,
-             fsgen_kind_name(op->kind), op->fd, op->path, op->path2, res, (unsigned long long)h);
+    snprintf(line, sizeof(line), "%u %s fd%d %.60s %.60s len %llu off %lld flags %o %s %016llx\n",
+             n, fsgen_kind_name(op->kind), op->fd, op->path, op->path2, (unsigned long long)op->len,
+             (long long)op->off, (unsigned)op->flags, res, (unsigned long long)h);
     m->digest = hash(m->digest, line, strlen(line));
     fputs(line, m->log);
 }
