@@ -41,6 +41,9 @@ int reader_main(void);
 void rename_setup(void);
 void rename_verify(int versions);
 
+/* Sparse files over every block-map level (fsconc full runs it first). */
+void sparse_test(void);
+
 /* The full-disk test on its own small disk. */
 int full_main(void);
 

@@ -96,6 +96,7 @@ int full_main(void)
 
     if (buf == NULL || want == NULL)
         return 1;
+    sparse_test();
     check(mkdir("/full", 0755) == 0, "mkdir /full");
     before = free_blocks();
     fd = open("/full/big", O_RDWR | O_CREAT | O_EXCL, 0644);
