@@ -109,9 +109,11 @@ void sparse_test(void)
         check(ok && pieces_ok(fd, keep, size),
               "ftruncate to %lld keeps the %d pieces below, cut the rest", size, keep);
     }
-    ok = ftruncate(fd, 5 * GIB + PIECE) == 0 && pieces_ok(fd, 2, 5 * GIB + PIECE);
+    long long end = offsets[NPIECES - 1] + PIECE;
+    ok = ftruncate(fd, (off_t)end) == 0 && pieces_ok(fd, 2, end);
     for (int i = 3; i < NPIECES && ok; i++)
-        ok = zeros_at(fd, offsets[i]);
+        if (!(ok = zeros_at(fd, offsets[i])))
+            printf("# piece %d's place does not read as zeros\n", i);
     check(ok, "extended again past 5 GiB, it reads zeros where the cut pieces were");
     check(close(fd) == 0 && unlink("/sparse") == 0, "close and unlink /sparse");
     check(free_blocks() + 2 >= before, "every block comes back (%lu before, %lu after)", before,
