@@ -50,7 +50,7 @@ static ssize_t through_data(struct ipc_conn *c, int32_t handle, uint16_t op, cha
     size_t done = 0;
     long r = 0;
 
-    while (done < n) {
+    do { /* one request at least: a read of 0 bytes still gets a directory's EISDIR */
         size_t k = n - done < room ? n - done : room;
 
         if (op == FS_OP_WRITE)
@@ -63,7 +63,7 @@ static ssize_t through_data(struct ipc_conn *c, int32_t handle, uint16_t op, cha
         done += (size_t)r;
         if ((size_t)r < k)
             break;
-    }
+    } while (done < n);
     if (r < 0 && done == 0)
         return -fs_errno(r);
     return (ssize_t)done;

@@ -33,6 +33,37 @@ static int is_dir(uint32_t mode)
     return (mode & FS_S_IFMT) == FS_S_IFDIR;
 }
 
+/* ext2_create for OPEN: a name with a trailing slash (given, or from a
+ * symlink's target) must be a directory, which open does not create: EISDIR
+ * once the directory it would go in is there, else what is missing on the
+ * way (ENOENT, ENOTDIR), as Linux. The ext2 library would create the name
+ * without the slash. path is s->path[0]; s->path[1] is scratch. */
+static long create_file(struct fs_server *s, const char *path, uint32_t perm, uint32_t *ino)
+{
+    size_t n = strlen(path);
+    char *parent = s->path[1];
+    struct ext2_stat st;
+    uint32_t dir;
+    long r;
+
+    if (n < 2 || path[n - 1] != '/')
+        return ext2_create(s->fs, path, perm, ino);
+    while (n > 0 && path[n - 1] == '/')
+        n--;
+    while (n > 0 && path[n - 1] != '/')
+        n--;
+    if (n == 0) /* a relative symlink target: the lookup's own directory */
+        return CHIME_EISDIR;
+    memcpy(parent, path, n);
+    parent[n > 1 ? n - 1 : n] = '\0';
+    r = ext2_lookup(s->fs, parent, 1, &dir);
+    if (r == 0)
+        r = ext2_stat(s->fs, dir, &st);
+    if (r < 0)
+        return r;
+    return is_dir(st.mode) ? CHIME_EISDIR : CHIME_ENOTDIR;
+}
+
 /* O_CREAT where s->path[0] ends in a dangling symlink: create what the link
  * names (relative to the link's directory), following up to FS_SYMLOOP_MAX
  * links, as POSIX open does. s->path[0] is rewritten on the way. */
@@ -63,7 +94,7 @@ static long create_through_links(struct fs_server *s, uint32_t perm, uint32_t *i
         r = ext2_lookup(s->fs, path, 1, ino);
         if (r != CHIME_ENOENT)
             return r;
-        r = ext2_create(s->fs, path, perm, ino);
+        r = create_file(s, path, perm, ino);
         if (r != CHIME_EEXIST)
             return r;
     }
@@ -82,12 +113,12 @@ static long open_lookup(struct fs_server *s, const char *path, uint32_t flags, u
             return CHIME_EEXIST;
         if (r != CHIME_ENOENT)
             return r;
-        return ext2_create(s->fs, path, perm & 07777, ino);
+        return create_file(s, path, perm & 07777, ino);
     }
     r = fs_lookup(s, 0, !(flags & FS_O_NOFOLLOW), ino); /* path is s->path[0] */
     if (r != CHIME_ENOENT || !(flags & FS_O_CREAT))
         return r;
-    r = ext2_create(s->fs, path, perm & 07777, ino);
+    r = create_file(s, path, perm & 07777, ino);
     /* The name exists but did not resolve: a dangling symlink. */
     if (r == CHIME_EEXIST)
         return (flags & FS_O_NOFOLLOW) ? CHIME_ELOOP : create_through_links(s, perm & 07777, ino);

@@ -24,3 +24,14 @@ ALL_TARGETS += $(BLKCHECK)
 
 # `printf 'echo hi\npoweroff\n' | make run`, as a user types it.
 TEST_SUITES += 'sh tests/system/make_run_pipe.sh'
+
+# The file-system model test (cases fsmodel_*): the guest program
+# tests/guest/fsmodel links the generator, and the same program built for the
+# host replays the seed there (tests/system/fsmodel_check.sh).
+PROG_EXTRA_OBJS_fsmodel := $(BUILD)/user-obj/tests/fsgen/fsgen.o
+FSMODEL_HOST := $(BUILD)/host/fsmodel
+$(FSMODEL_HOST): tests/guest/fsmodel/fsmodel.c tests/fsgen/fsgen.c tests/fsgen/fsgen.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=c11 -D_XOPEN_SOURCE=700 -O2 -g $(WARN) -o $@ \
+		tests/guest/fsmodel/fsmodel.c tests/fsgen/fsgen.c
+ALL_TARGETS += $(FSMODEL_HOST)

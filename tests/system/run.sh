@@ -45,6 +45,28 @@ result() { # 0|1 (ok|not ok), description
     fi
 }
 
+# KILL_AFTER: boot (qemu command, bootargs) with the console in a raw file,
+# and SIGKILL QEMU the moment a console line matches $KILL_AFTER (polled
+# every 20 ms), as a power cut would. Sets $killed (1 if it did).
+kill_after() {
+    raw=$log.raw pidfile=$rcfile.pid
+    : >"$raw"
+    # shellcheck disable=SC2086
+    { timeout -k 5 "$TIMEOUT" $1 -kernel "$kernel" -initrd "$archive" -append "$2" \
+          </dev/null >"$raw" 2>&1 & echo $! >"$pidfile"; wait $!; echo $? >"$rcfile"; } 2>/dev/null &
+    while [ ! -s "$rcfile" ]; do
+        if [ -s "$pidfile" ] && tr -d '\r' <"$raw" | grep -Eq -- "$KILL_AFTER"; then
+            pkill -KILL -P "$(cat "$pidfile")" # QEMU, the child of that timeout
+            killed=1
+            break
+        fi
+        sleep 0.02
+    done
+    wait
+    tr -d '\r' <"$raw" >"$log"
+    rm -f "$raw" "$pidfile"
+}
+
 # Boot once: tag, smp, bootargs, boot number (1..BOOTS). Writes the console to $log, sets $rc
 # (QEMU's exit status, 124 when timeout stopped it).
 boot() {
@@ -76,6 +98,8 @@ boot() {
         { python3 tests/system/feed.py "$TIMEOUT" "$INPUT_AFTER" "$INPUT" -- $cmd $extra \
               -kernel "$kernel" -initrd "$archive" -append "$3" 2>&1; echo $? >"$rcfile"; } |
             tr -d '\r' >"$log"
+    elif [ -n "$KILL_AFTER" ]; then
+        kill_after "$cmd $extra" "$3"
     else
         # shellcheck disable=SC2086
         { timeout -k 5 "$TIMEOUT" $cmd $extra -kernel "$kernel" -initrd "$archive" \
@@ -93,7 +117,7 @@ for name in $cases; do
     fi
     RUN="" SMP="1 4" TIMEOUT=60 STATUS=0 EXPECT="" QEMU_EXTRA="" DISK="" DISK_OPTS="" DISK_FORMAT="" CHECK=""
     INPUT="" INPUT_AFTER="" LOG_CHECK="" LOG_CHECK_WHAT=""
-    DISK_FILES="" BOOTS=1 INPUT2="" EXPECT2=""
+    DISK_FILES="" BOOTS=1 INPUT2="" EXPECT2="" KILL_AFTER=""
     # shellcheck disable=SC1090
     . "./$file"
     INPUT1=$INPUT EXPECT1=$EXPECT
@@ -108,6 +132,7 @@ for name in $cases; do
             tag="$tag/boot$bootn" log="$logdir/$name-smp$smp-boot$bootn.log"
             INPUT=$INPUT2 EXPECT=$EXPECT2
         fi
+        killed=0
         boot "$tag" "$smp" "poweroff $RUN" "$bootn"
         # the guest's own TAP lines, tagged with case and hart count
         grep -E '^(not )?ok( |$)' "$log" | sed -E "s#^(not ok|ok)( - | |$)#\\1 - $tag: #"
@@ -121,7 +146,11 @@ for name in $cases; do
                 sed -E "s#^(not ok|ok)( - | |$)#\\1 - $tag: #"
             result $st "$tag: host check $CHECK"
         fi
-        if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        if [ -n "$KILL_AFTER" ]; then
+            # killed as asked: the status is SIGKILL's, not the program's
+            [ "$killed" -eq 1 ]
+            result $? "$tag: QEMU killed once a line matched /$KILL_AFTER/ (log: $log)"
+        elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
             result 1 "$tag: timed out after ${TIMEOUT}s (log: $log)"
         else
             [ "$rc" -eq "$STATUS" ]

@@ -434,10 +434,9 @@ static void cross_thread(int fd)
           "aio_suspend on another thread wakes when the request completes");
 }
 
-/* "aiotest threads": AIO from threads other than the one that opened the
- * fs connection, each with its own records and staging buffer, freed when
- * it exits. Needs an fs connection per thread (not yet: docs/posix.md),
- * so aio.case does not run it. */
+/* AIO from threads other than the one that opened the file, each on its
+ * own fs connection with its own records and staging buffer, freed when
+ * it exits. */
 static int worker_fd, worker_ok;
 
 static void *worker_main(void *p)
@@ -612,8 +611,7 @@ int main(int argc, char **argv)
     listio(fd);
     write_sync();
     cross_thread(fd);
-    if (argc > 1 && strcmp(argv[1], "threads") == 0)
-        worker_thread(fd);
+    worker_thread(fd);
     signal_notify(fd);
     fallback();
     errors(fd);
