@@ -83,4 +83,15 @@ for f in single smp blk spawn fs aio; do
     # the table: from its title to the bench: summary line
     sed -n '/^Chime bench/,/^bench: /p' "$out/$f.log"
 done
+# Every figure with a target ("<= N" in its table row) must meet it.
+missed=$(for f in single smp blk spawn fs aio; do
+    sed -n '/^Chime bench/,/^bench: /p' "$out/$f.log"
+done | awk '$4 == "<=" { t = $5; gsub(",", "", t); if ($2 + 0 > t + 0) print $1 " " $2 " > " t }')
+if [ -n "$missed" ]; then
+    echo "bench: figures over their targets:" >&2
+    printf '  %s\n' "$missed" >&2
+    status=1
+else
+    echo "bench: every figure with a target meets it"
+fi
 exit $status
