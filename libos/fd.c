@@ -3,16 +3,16 @@
  * The table holds references to open files; every call takes its own
  * reference for as long as it runs (fd_get / fd_put), so a close() on
  * another thread cannot free a file under a read() that is blocked in it.
- * One recursive lock guards the table and the reference counts; ops run
+ * One lock guards the table and the reference counts; ops run
  * without it. fds 0, 1 and 2 start on the console (console.c). */
 #include "fd.h"
+#include "lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
-#include <sys/lock.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -29,7 +29,9 @@ static struct fd_slot table[LIBOS_FD_MAX] = {
     {&console_std_file, 0},
     {&console_std_file, 0},
 };
-static _LOCK_T table_lock; /* NULL: libos's process-wide recursive lock */
+/* Guards the slots and the reference counts; never held across an op or
+ * another lock, so it need not be recursive (libos/lock.h). */
+static struct libos_lock table_lock;
 
 static int fail(int err)
 {
@@ -52,15 +54,15 @@ struct libos_file *fd_file_new(const struct fd_ops *ops, void *priv, int flags)
 
 int fd_install(struct libos_file *f, int min)
 {
-    __lock_acquire_recursive(table_lock);
+    libos_lock(&table_lock);
     for (int fd = min < 0 ? 0 : min; fd < LIBOS_FD_MAX; fd++) {
         if (!table[fd].file) {
             table[fd] = (struct fd_slot){f, 0};
-            __lock_release_recursive(table_lock);
+            libos_unlock(&table_lock);
             return fd;
         }
     }
-    __lock_release_recursive(table_lock);
+    libos_unlock(&table_lock);
     fd_put(f);
     return -EMFILE;
 }
@@ -76,11 +78,11 @@ struct libos_file *fd_get(int fd)
     f = __atomic_load_n(&table[fd].file, __ATOMIC_ACQUIRE);
     if (__builtin_expect(f == &console_std_file, 1))
         return f;
-    __lock_acquire_recursive(table_lock);
+    libos_lock(&table_lock);
     f = table[fd].file;
     if (f)
         f->refs++;
-    __lock_release_recursive(table_lock);
+    libos_unlock(&table_lock);
     return f;
 }
 
@@ -88,9 +90,9 @@ void fd_get_ref(struct libos_file *f)
 {
     if (f == &console_std_file)
         return;
-    __lock_acquire_recursive(table_lock);
+    libos_lock(&table_lock);
     f->refs++;
-    __lock_release_recursive(table_lock);
+    libos_unlock(&table_lock);
 }
 
 int fd_put(struct libos_file *f)
@@ -99,9 +101,9 @@ int fd_put(struct libos_file *f)
 
     if (f == &console_std_file)
         return 0;
-    __lock_acquire_recursive(table_lock);
+    libos_lock(&table_lock);
     last = --f->refs == 0;
-    __lock_release_recursive(table_lock);
+    libos_unlock(&table_lock);
     if (!last)
         return 0;
     int r = f->ops->close ? f->ops->close(f) : 0;
@@ -198,10 +200,10 @@ int close(int fd)
 
     if (fd < 0 || fd >= LIBOS_FD_MAX)
         return fail(-EBADF);
-    __lock_acquire_recursive(table_lock);
+    libos_lock(&table_lock);
     f = table[fd].file;
     table[fd].file = NULL;
-    __lock_release_recursive(table_lock);
+    libos_unlock(&table_lock);
     if (!f)
         return fail(-EBADF);
     int r = fd_put(f);
@@ -228,10 +230,10 @@ static int dup_to(int oldfd, int newfd, int min, int cloexec)
         fd_put(f);
         return fail(-EBADF);
     }
-    __lock_acquire_recursive(table_lock);
+    libos_lock(&table_lock);
     old = table[newfd].file;
     table[newfd] = (struct fd_slot){f, cloexec};
-    __lock_release_recursive(table_lock);
+    libos_unlock(&table_lock);
     if (old)
         fd_put(old);
     return newfd;
@@ -344,7 +346,7 @@ int open(const char *path, int flags, ...)
 
 void fd_snapshot(struct libos_file *files[LIBOS_FD_MAX], char cloexec[LIBOS_FD_MAX])
 {
-    __lock_acquire_recursive(table_lock);
+    libos_lock(&table_lock);
     for (int fd = 0; fd < LIBOS_FD_MAX; fd++) {
         struct libos_file *f = table[fd].file;
 
@@ -353,7 +355,7 @@ void fd_snapshot(struct libos_file *files[LIBOS_FD_MAX], char cloexec[LIBOS_FD_M
         files[fd] = f;
         cloexec[fd] = (char)table[fd].cloexec;
     }
-    __lock_release_recursive(table_lock);
+    libos_unlock(&table_lock);
 }
 
 void fd_table_clear(void)
