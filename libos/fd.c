@@ -39,16 +39,17 @@ static int fail(int err)
     return -1;
 }
 
+void fd_file_init(struct libos_file *f, const struct fd_ops *ops, void *priv, int flags)
+{
+    *f = (struct libos_file){.ops = ops, .priv = priv, .flags = flags, .refs = 1};
+}
+
 struct libos_file *fd_file_new(const struct fd_ops *ops, void *priv, int flags)
 {
-    struct libos_file *f = calloc(1, sizeof(*f));
+    struct libos_file *f = malloc(sizeof(*f));
 
-    if (!f)
-        return NULL;
-    f->ops = ops;
-    f->priv = priv;
-    f->flags = flags;
-    f->refs = 1;
+    if (f)
+        fd_file_init(f, ops, priv, flags);
     return f;
 }
 
@@ -107,7 +108,10 @@ int fd_put(struct libos_file *f)
     if (!last)
         return 0;
     int r = f->ops->close ? f->ops->close(f) : 0;
-    free(f);
+    if (f->ops->release)
+        f->ops->release(f);
+    else
+        free(f);
     return r;
 }
 

@@ -57,6 +57,10 @@ struct fd_ops {
     int (*close)(struct libos_file *f);
     int (*inherit)(struct libos_file *f, long space, struct libos_fd_record *rec);
     int (*poll)(struct libos_file *f, int events, int arm);
+    /* After close: give f's memory back. NULL: free(f), for files made by
+     * fd_file_new; a kind that keeps f inside its own state (fd_file_init)
+     * frees both here. */
+    void (*release)(struct libos_file *f);
 };
 
 struct libos_file {
@@ -69,6 +73,8 @@ struct libos_file {
 
 /* A new open file with one reference (for fd_install), or NULL. */
 struct libos_file *fd_file_new(const struct fd_ops *ops, void *priv, int flags);
+/* The same in memory the kind provides (its ops have a release). */
+void fd_file_init(struct libos_file *f, const struct fd_ops *ops, void *priv, int flags);
 
 /* Put f in the lowest free descriptor >= min; takes over the caller's
  * reference. Returns the descriptor or -EMFILE (f is then released). */

@@ -26,6 +26,7 @@ static ssize_t file_write(struct libos_file *f, const void *buf, size_t n);
 static off_t file_lseek(struct libos_file *f, off_t offset, int whence);
 static int file_fstat(struct libos_file *f, struct stat *st);
 static int file_close(struct libos_file *f);
+static void file_release(struct libos_file *f);
 
 const struct fd_ops fs_file_ops = {
     .kind = "file",
@@ -35,6 +36,7 @@ const struct fd_ops fs_file_ops = {
     .fstat = file_fstat,
     .close = file_close,
     .inherit = fs_file_inherit,
+    .release = file_release,
 };
 
 static ssize_t file_read(struct libos_file *f, void *buf, size_t n)
@@ -161,8 +163,12 @@ static int file_close(struct libos_file *f)
 {
     long r = fs_handle_call(FS_OP_CLOSE, fs_handle_of(f), 0);
 
-    ff_free(f->priv);
     return r < 0 ? (int)r : 0;
+}
+
+static void file_release(struct libos_file *f)
+{
+    ff_free(f->priv);
 }
 
 static int fs_flags(int flags, uint32_t *out)
@@ -244,15 +250,13 @@ struct libos_file *fs_file_open(const char *path, int flags, mode_t mode, int *e
 
     /* The path is still in the data area: the server only reads it. */
     struct fs_file *ff = ff_new((size_t)len + 1);
-    struct libos_file *f = ff != NULL ? fd_file_new(&fs_file_ops, ff, flags) : NULL;
 
-    if (f == NULL) {
+    if (ff == NULL) {
         fs_handle_call(FS_OP_CLOSE, (int32_t)r, 0);
-        if (ff != NULL)
-            ff_free(ff);
         *err = -ENOMEM;
         return NULL;
     }
+    fd_file_init(&ff->file, &fs_file_ops, ff, flags);
     ff->handle = (int32_t)r;
     ff->mode = st_mode;
     if (ff->path == ff->inline_path) {
@@ -267,7 +271,7 @@ struct libos_file *fs_file_open(const char *path, int flags, mode_t mode, int *e
     } else {
         memcpy(ff->path, data, (size_t)len + 1);
     }
-    return f;
+    return &ff->file;
 }
 
 /* For dirent.c: the server handle of an fs file, or -1. */

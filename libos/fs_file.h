@@ -12,8 +12,10 @@
 
 #include "fd.h"
 
-/* An open file of the fs server: priv of its struct libos_file. */
+/* An open file of the fs server; its descriptor-table file lives in it
+ * (one allocation, recycled: fs_file.c), with priv pointing back here. */
 struct fs_file {
+    struct libos_file file;
     int32_t handle;       /* the server's, good on every thread's connection */
     uint32_t mode;        /* type and permissions at open */
     char *path;           /* absolute, as opened: a child reopens it (inherit) */
