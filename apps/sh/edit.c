@@ -263,6 +263,12 @@ int edit_line(const char *prompt, struct strbuf *line)
                 sb_addc(line, ' ');
                 memmove(line->s + cursor + 1, line->s + cursor, line->len - cursor - 1);
                 line->s[cursor++] = ch;
+                if (cursor == line->len) {
+                    /* typed at the end, as almost always: the character
+                     * itself is the whole update */
+                    out(&ch, 1);
+                    continue;
+                }
             }
             break;
         }
