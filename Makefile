@@ -31,6 +31,7 @@ endif
 endif
 
 include mk/config.mk
+include mk/unit-tests.mk
 
 # Fragments append to: ALL_TARGETS, TEST_SUITES (commands printing TAP),
 # BENCH_TARGETS, CLEAN_EXTRA. Style checks cover every tracked C file (below).
@@ -40,6 +41,9 @@ TEST_SUITES :=
 FRAGMENTS := $(sort $(wildcard platform/riscv/rules.mk kernel/rules.mk libos/rules.mk mk/programs.mk mk/chime-cc.mk mk/disk.mk \
                         servers/*/rules.mk servers/*/*/rules.mk tests/*/rules.mk tests/unit/*.mk))
 include $(FRAGMENTS)
+# Every unit test any fragment named, whatever the order they were read in.
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_template,$(t))))
+-include $(UNIT_ALL_OBJS:.o=.d)
 
 all: $(ALL_TARGETS)
 

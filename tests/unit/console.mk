@@ -1,6 +1,5 @@
 # The console server and the libos terminal side: host unit tests of the
-# pure parts (line discipline, output line assembly) and the style lists.
-# Included before tests/unit/rules.mk, which builds UNIT_TESTS.
+# pure parts (line discipline, output line assembly).
 
 UNIT_TESTS += test_console_ldisc test_console_outq
 

@@ -1,7 +1,6 @@
 # uintr and IPC, user side: host unit tests.
 #
-# Must be included before tests/unit/rules.mk (which turns UNIT_TESTS into
-# build rules). Covers libos/ring.[ch] and libos/uintr_delivery.c.
+# Covers libos/ring.[ch] and libos/uintr_delivery.c.
 
 UNIT_TESTS += test_ring test_uintr_delivery
 

@@ -1,7 +1,8 @@
 # Host unit tests: cmocka programs built with the host compiler.
 #
-# To add a test, append its name and sources (any fragment included before
-# this one, or this file):
+# To add a test, append its name and sources in any fragment (the rules for
+# every name are made after all fragments are read: mk/unit-tests.mk and the
+# Makefile):
 #
 #   UNIT_TESTS += test_frame
 #   test_frame_SRCS := tests/unit/test_frame.c kernel/frame.c
@@ -12,12 +13,6 @@
 # and runs under `make test` (TEST_SUITES). cmocka prints TAP because make
 # exports CMOCKA_MESSAGE_OUTPUT=TAP; the suite command starts with the binary
 # so that scripts/test.sh names its log after the test.
-
-UNIT_BIN := $(BUILD)/host/tests
-# Sanitizers make an out-of-bounds read a failing test, not luck.
-UNIT_SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
-UNIT_OBJ := $(BUILD)/host/unit
-export CMOCKA_MESSAGE_OUTPUT := TAP
 
 # ---- this component's tests ---------------------------------------------
 UNIT_TESTS += test_fdt test_cpio test_elf
@@ -52,21 +47,3 @@ $(UNIT_BIN)/fdt-initrd.img:
 $(UNIT_BIN)/virt-smp%.dtb: $(UNIT_BIN)/fdt-disk.img $(UNIT_BIN)/fdt-kernel.bin \
                            $(UNIT_BIN)/fdt-initrd.img
 	$(QEMU) $(UNIT_DTB_ARGS) -smp $* >/dev/null
-
-# ---- generic rules, for every name in UNIT_TESTS --------------------------
-define unit_test_template
-$(1)_OBJS := $$(patsubst %.c,$(UNIT_OBJ)/%.o,$$($(1)_SRCS))
-$(UNIT_BIN)/$(1): $$($(1)_OBJS)
-	@mkdir -p $$(@D)
-	$(HOSTCC) $(H_CFLAGS) $(UNIT_SAN) -o $$@ $$^ $(CMOCKA_LIBS)
-ALL_TARGETS += $(UNIT_BIN)/$(1) $$($(1)_DATA)
-TEST_SUITES += '$(UNIT_BIN)/$(1) $$($(1)_ARGS)'
-UNIT_ALL_OBJS += $$($(1)_OBJS)
-endef
-$(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_template,$(t))))
-
-$(UNIT_OBJ)/%.o: %.c
-	@mkdir -p $(@D)
-	$(HOSTCC) $(H_CFLAGS) $(UNIT_SAN) $(DEPFLAGS) -c -o $@ $<
-
--include $(UNIT_ALL_OBJS:.o=.d)
