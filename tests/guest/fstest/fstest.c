@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/uio.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -326,9 +327,42 @@ static void programs_from_disk(void)
     setenv("PATH", "/bin", 1);
 }
 
+/* readv and writev: a vector in one call, the lengths and counts POSIX
+ * refuses, and a pipe, where the whole vector arrives as one write. */
+static void vectored(void)
+{
+    char a[4], b[8], big[3000];
+    struct iovec out[3] = {{"head-", 5}, {"", 0}, {"and tail", 8}};
+    struct iovec in[2] = {{a, sizeof(a)}, {b, sizeof(b)}};
+    int fd = open("/fstest/vec", O_RDWR | O_CREAT | O_TRUNC, 0644), p[2];
+
+    check(writev(fd, out, 3) == 13, "writev of three buffers (one empty) writes 13 bytes");
+    check(lseek(fd, 0, SEEK_SET) == 0 && readv(fd, in, 2) == 12 && memcmp(a, "head", 4) == 0 &&
+              memcmp(b, "-and tai", 8) == 0,
+          "readv fills two buffers in order");
+    check(readv(fd, in, 2) == 1 && a[0] == 'l', "readv at the end returns what is left");
+    check(readv(fd, in, 2) == 0, "readv at end of file returns 0");
+    check_err((int)writev(fd, out, 0), EINVAL, "writev of 0 buffers: EINVAL");
+    check_err((int)readv(fd, in, -1), EINVAL, "readv of -1 buffers: EINVAL");
+    check_err((int)writev(fd, out, IOV_MAX + 1), EINVAL, "writev of IOV_MAX + 1 buffers: EINVAL");
+    struct iovec huge[2] = {{a, (size_t)SSIZE_MAX}, {b, 8}};
+    check_err((int)writev(fd, huge, 2), EINVAL, "writev whose lengths pass SSIZE_MAX: EINVAL");
+    close(fd);
+    check_err((int)writev(fd, out, 3), EBADF, "writev on a closed descriptor: EBADF");
+    check(unlink("/fstest/vec") == 0, "unlink the vector file");
+    check(pipe(p) == 0, "a pipe for writev");
+    memset(big, 'v', sizeof(big));
+    struct iovec pv[3] = {{big, 1000}, {big + 1000, 1000}, {big + 2000, 1000}};
+    check(writev(p[1], pv, 3) == 3000, "writev of 3000 bytes to a pipe");
+    check(read(p[0], big, sizeof(big)) == 3000, "one read takes the whole vector from the pipe");
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     basic_io();
+    vectored();
     append();
     names();
     directories();

@@ -1,0 +1,110 @@
+/* readv and writev (<sys/uio.h>) over read and write.
+ *
+ * A vector of several buffers is moved in one read or write through a
+ * bounce buffer when it fits one (UIO_BOUNCE_MAX), so the call is one
+ * request as POSIX expects: a writev to a pipe or an O_APPEND file is not
+ * split among other writers' data, and a readv of a pipe or the console
+ * takes what one read would. Larger vectors go buffer by buffer, stopping
+ * at the first short transfer. */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#ifndef IOV_MAX
+#define IOV_MAX 1024
+#endif
+
+#define UIO_BOUNCE_MAX (64u * 1024) /* vectors up to this go in one call */
+
+/* The total length of iov, or -1 with errno EINVAL when iovcnt is out of
+ * range or the lengths add up past SSIZE_MAX. */
+static ssize_t iov_total(const struct iovec *iov, int iovcnt)
+{
+    size_t total = 0;
+
+    if (iovcnt <= 0 || iovcnt > IOV_MAX || iov == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (int i = 0; i < iovcnt; i++) {
+        if (iov[i].iov_len > (size_t)SSIZE_MAX - total) {
+            errno = EINVAL;
+            return -1;
+        }
+        total += iov[i].iov_len;
+    }
+    return (ssize_t)total;
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+    ssize_t total = iov_total(iov, iovcnt), r, done = 0;
+
+    if (total < 0)
+        return -1;
+    if (iovcnt == 1)
+        return read(fd, iov[0].iov_base, iov[0].iov_len);
+    if ((size_t)total <= UIO_BOUNCE_MAX) {
+        char *b = malloc(total > 0 ? (size_t)total : 1);
+
+        if (b != NULL) {
+            r = read(fd, b, (size_t)total);
+            for (int i = 0; r > 0 && i < iovcnt && done < r; i++) {
+                size_t k =
+                    iov[i].iov_len < (size_t)(r - done) ? iov[i].iov_len : (size_t)(r - done);
+
+                memcpy(iov[i].iov_base, b + done, k);
+                done += (ssize_t)k;
+            }
+            free(b);
+            return r;
+        }
+    }
+    for (int i = 0; i < iovcnt; i++) {
+        r = read(fd, iov[i].iov_base, iov[i].iov_len);
+        if (r < 0)
+            return done > 0 ? done : -1;
+        done += r;
+        if ((size_t)r < iov[i].iov_len)
+            break;
+    }
+    return done;
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
+{
+    ssize_t total = iov_total(iov, iovcnt), r, done = 0;
+
+    if (total < 0)
+        return -1;
+    if (iovcnt == 1)
+        return write(fd, iov[0].iov_base, iov[0].iov_len);
+    if ((size_t)total <= UIO_BOUNCE_MAX) {
+        char *b = malloc(total > 0 ? (size_t)total : 1);
+
+        if (b != NULL) {
+            size_t at = 0;
+
+            for (int i = 0; i < iovcnt; i++) {
+                memcpy(b + at, iov[i].iov_base, iov[i].iov_len);
+                at += iov[i].iov_len;
+            }
+            r = write(fd, b, at);
+            free(b);
+            return r;
+        }
+    }
+    for (int i = 0; i < iovcnt; i++) {
+        r = write(fd, iov[i].iov_base, iov[i].iov_len);
+        if (r < 0)
+            return done > 0 ? done : -1;
+        done += r;
+        if ((size_t)r < iov[i].iov_len)
+            break;
+    }
+    return done;
+}
