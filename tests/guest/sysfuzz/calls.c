@@ -71,6 +71,9 @@ const char *fz_sys_name(long n)
         [SYS_IPC_DISCONNECT] = "ipc_disconnect",
         [SYS_IPC_LEND] = "ipc_lend",
         [SYS_IPC_UNLEND] = "ipc_unlend",
+        [SYS_DMA_RELEASE] = "dma_release",
+        [SYS_SYSINFO] = "sysinfo",
+        [SYS_REBOOT] = "reboot",
     };
 
     if (n >= 0 && n < SYS_COUNT && names[n])
@@ -143,6 +146,32 @@ static void op_poweroff(struct fz *f)
 
     if (r != CHIME_EPERM)
         fz_fail(f, "poweroff from a non-root process = %ld, not CHIME_EPERM", r);
+}
+
+/* The system records (SYSINFO) into pointers the kernel writes, and the
+ * calls only a driver or the root task may make: never allowed here. */
+static void op_sysinfo(struct fz *f)
+{
+    long r;
+
+    switch (fz_below(f, 3)) {
+    case 0:
+        fz_call(f, SYS_SYSINFO, (long)fz_below(f, 5) - 1,
+                fz_below(f, 2) ? (long)fz_below(f, 8) : (long)fz_rand(f), (long)fz_ptr_out(f),
+                (long)fz_below(f, 70) - 2, 0, 0, NULL);
+        break;
+    case 1:
+        r = fz_call(f, SYS_REBOOT, 0, 0, 0, 0, 0, 0, NULL);
+        if (r != CHIME_EPERM)
+            fz_fail(f, "reboot from a non-root process = %ld, not CHIME_EPERM", r);
+        break;
+    default:
+        r = fz_call(f, SYS_DMA_RELEASE, fz_space(f), (long)fz_rand(f), (long)fz_below(f, 4), 0, 0,
+                    0, NULL);
+        if (r >= 0)
+            fz_fail(f, "dma_release without the DMA right = %ld", r);
+        break;
+    }
 }
 
 /* ---- threads --------------------------------------------------------------- */
@@ -692,6 +721,7 @@ static const struct fz_op ops[] = {
     {op_debug_write, 1},
     {op_bad_number, 1},
     {op_poweroff, 1},
+    {op_sysinfo, 2},
     {op_thread_create, 4},
     {op_sleep, 1},
     {op_thread_priority, 3},
