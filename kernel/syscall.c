@@ -23,6 +23,15 @@ long sys_clock_get(struct trapframe *tf)
     return (long)platform_ticks_to_ns(platform_time_now() - info_page->boot_time);
 }
 
+static long sys_clock_set_realtime(struct trapframe *tf)
+{
+    if (!current_thread()->space->root_task)
+        return CHIME_EPERM;
+    __atomic_store_n(&info_page->realtime_base, tf->a0 - (uint64_t)sys_clock_get(tf),
+                     __ATOMIC_RELAXED);
+    return 0;
+}
+
 static long sys_debug_write(struct trapframe *tf)
 {
     uint64_t src = tf->a0, len = tf->a1;
@@ -140,6 +149,7 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_PIPE_NOTIFY] = sys_pipe_notify,
     [SYS_SYSINFO] = sys_sysinfo,
     [SYS_REBOOT] = sys_reboot,
+    [SYS_CLOCK_SET_REALTIME] = sys_clock_set_realtime,
 };
 
 void syscall_locked(struct trapframe *tf)

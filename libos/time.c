@@ -1,5 +1,7 @@
-/* Clocks and sleeping over SYS_CLOCK_GET / SYS_SLEEP / SYS_YIELD. There is
- * no wall clock yet: CLOCK_REALTIME counts from boot like CLOCK_MONOTONIC. */
+/* Clocks and sleeping over SYS_CLOCK_GET / SYS_SLEEP / SYS_YIELD.
+ * CLOCK_MONOTONIC counts from boot; CLOCK_REALTIME adds the info page's
+ * realtime_base, which init sets from the RTC at boot (0, the epoch, on a
+ * machine without one). */
 #include "libos.h"
 #include "lock.h"
 #include "syscall.h"
@@ -19,6 +21,16 @@ static uint64_t now_ns(void)
     return (uint64_t)syscall0(SYS_CLOCK_GET);
 }
 
+/* Now on clock (CLOCK_MONOTONIC or CLOCK_REALTIME), in ns. */
+static uint64_t clock_now_ns(clockid_t clock)
+{
+    uint64_t ns = now_ns();
+
+    if (clock == CLOCK_REALTIME)
+        ns += __atomic_load_n(&libos_info()->realtime_base, __ATOMIC_RELAXED);
+    return ns;
+}
+
 int clock_gettime(clockid_t clock, struct timespec *ts)
 {
     uint64_t ns;
@@ -31,7 +43,7 @@ int clock_gettime(clockid_t clock, struct timespec *ts)
         errno = EINVAL;
         return -1;
     }
-    ns = now_ns();
+    ns = clock_now_ns(clock);
     ts->tv_sec = (time_t)(ns / NS_PER_S);
     ts->tv_nsec = (long)(ns % NS_PER_S);
     return 0;
@@ -47,14 +59,20 @@ int64_t libos_ns_until(clockid_t clock, const struct timespec *abstime)
     if (abstime->tv_sec < 0)
         return 0;
     target = (uint64_t)abstime->tv_sec * NS_PER_S + (uint64_t)abstime->tv_nsec;
-    now = now_ns();
+    now = clock_now_ns(clock);
     return target > now ? (int64_t)(target - now) : 0;
 }
 
+/* Only the wall clock can be set, and only by the root task (init). */
 int clock_settime(clockid_t clock, const struct timespec *ts)
 {
-    errno = EPERM;
-    return -1;
+    if (clock != CLOCK_REALTIME || ts == NULL || ts->tv_sec < 0 || ts->tv_nsec < 0 ||
+        ts->tv_nsec >= (long)NS_PER_S) {
+        errno = EINVAL;
+        return -1;
+    }
+    return (int)libos_ret(syscall1(
+        SYS_CLOCK_SET_REALTIME, (long)((uint64_t)ts->tv_sec * NS_PER_S + (uint64_t)ts->tv_nsec)));
 }
 
 int clock_getres(clockid_t clock, struct timespec *res)
@@ -66,7 +84,7 @@ int clock_getres(clockid_t clock, struct timespec *res)
 
 int gettimeofday(struct timeval *tv, void *tz)
 {
-    uint64_t ns = now_ns();
+    uint64_t ns = clock_now_ns(CLOCK_REALTIME);
 
     if (tv != NULL) {
         tv->tv_sec = (time_t)(ns / NS_PER_S);

@@ -42,6 +42,10 @@ struct chime_info {
     uint64_t timebase_hz; /* frequency of the `time` CSR (rdtime) */
     uint64_t boot_time;   /* rdtime at kernel entry */
     struct chime_hart_info hart[CHIME_MAX_HARTS];
+    /* The wall clock: ns since the Unix epoch at SYS_CLOCK_GET's zero, so
+     * CLOCK_REALTIME = realtime_base + SYS_CLOCK_GET. 0 until the root task
+     * sets it from a real-time clock (SYS_CLOCK_SET_REALTIME). */
+    uint64_t realtime_base;
 };
 #define CHIME_INFO_MAGIC 0x4f464e49u /* "INFO" */
 

@@ -187,9 +187,12 @@
 #define SYS_SYSINFO 91
 /* () root task only: restart the machine (SBI system reset, cold reboot) */
 #define SYS_REBOOT 92
+/* (ns since the Unix epoch) root task only -> 0: set the wall clock (the
+ * info page's realtime_base) so CLOCK_REALTIME reads ns now */
+#define SYS_CLOCK_SET_REALTIME 93
 
 /* One past the highest number: the size of the kernel's table. */
-#define SYS_COUNT 93
+#define SYS_COUNT 94
 
 /* The most one mapping call covers: the kernel does a call's work under
  * its one lock, so each is bounded. MAP_ANON zeroes at most

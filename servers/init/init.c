@@ -34,6 +34,7 @@
 
 #include "service.h"
 #include "virtio_probe.h"
+#include "wallclock.h"
 
 static int poweroff_mode;
 static int file_system_up; /* fs is serving: sync before poweroff */
@@ -419,6 +420,8 @@ int main(int argc, char **argv)
         poweroff_mode = 1;
         first = 2;
     }
+    if (wallclock_set_from_rtc(bi) != 0)
+        printf("init: no real-time clock: the wall clock starts at the epoch\n");
     start_servers();
     if (required_failed) {
         printf("init: a required server is missing: not running the program\n");

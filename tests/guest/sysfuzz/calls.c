@@ -74,6 +74,7 @@ const char *fz_sys_name(long n)
         [SYS_DMA_RELEASE] = "dma_release",
         [SYS_SYSINFO] = "sysinfo",
         [SYS_REBOOT] = "reboot",
+        [SYS_CLOCK_SET_REALTIME] = "clock_set_realtime",
     };
 
     if (n >= 0 && n < SYS_COUNT && names[n])
@@ -154,7 +155,7 @@ static void op_sysinfo(struct fz *f)
 {
     long r;
 
-    switch (fz_below(f, 3)) {
+    switch (fz_below(f, 4)) {
     case 0:
         fz_call(f, SYS_SYSINFO, (long)fz_below(f, 5) - 1,
                 fz_below(f, 2) ? (long)fz_below(f, 8) : (long)fz_rand(f), (long)fz_ptr_out(f),
@@ -164,6 +165,11 @@ static void op_sysinfo(struct fz *f)
         r = fz_call(f, SYS_REBOOT, 0, 0, 0, 0, 0, 0, NULL);
         if (r != CHIME_EPERM)
             fz_fail(f, "reboot from a non-root process = %ld, not CHIME_EPERM", r);
+        break;
+    case 2:
+        r = fz_call(f, SYS_CLOCK_SET_REALTIME, (long)fz_rand(f), 0, 0, 0, 0, 0, NULL);
+        if (r != CHIME_EPERM)
+            fz_fail(f, "clock_set_realtime from a non-root process = %ld, not CHIME_EPERM", r);
         break;
     default:
         r = fz_call(f, SYS_DMA_RELEASE, fz_space(f), (long)fz_rand(f), (long)fz_below(f, 4), 0, 0,

@@ -1,6 +1,9 @@
-/* Time: the clock is monotonic and sleeps last at least as asked. */
+/* Time: the clock is monotonic, sleeps last at least as asked, and the
+ * wall clock is the RTC's (init sets it at boot; only init may). */
 #include "systest.h"
 
+#include <errno.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <libos/syscall.h>
@@ -32,4 +35,22 @@ void test_time(void)
     t1 = (uint64_t)b.tv_sec * 1000000000ull + (uint64_t)b.tv_nsec;
     check(t1 - t0 >= 20 * MS, "time: clock_gettime saw nanosleep(20 ms) last %llu ns",
           (unsigned long long)(t1 - t0));
+
+    /* QEMU's RTC starts at the host's time: any date after 2024-01-01. */
+    struct timeval tv;
+    clock_gettime(CLOCK_REALTIME, &a);
+    check(a.tv_sec > 1704067200, "time: CLOCK_REALTIME is the RTC's date (%lld s since 1970)",
+          (long long)a.tv_sec);
+    check(gettimeofday(&tv, NULL) == 0 && tv.tv_sec >= a.tv_sec && tv.tv_sec - a.tv_sec < 5,
+          "time: gettimeofday agrees with CLOCK_REALTIME");
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    check(a.tv_sec - b.tv_sec > 1704067200 - 60, "time: the wall clock runs ahead of boot time");
+    ts = (struct timespec){.tv_sec = 1, .tv_nsec = 0};
+    errno = 0;
+    check(clock_settime(CLOCK_REALTIME, &ts) == -1 && errno == EPERM,
+          "time: clock_settime by a process that is not init: EPERM");
+    check(syscall1(SYS_CLOCK_SET_REALTIME, 1) == CHIME_EPERM,
+          "time: SYS_CLOCK_SET_REALTIME by a process that is not init: CHIME_EPERM");
+    clock_gettime(CLOCK_REALTIME, &b);
+    check(b.tv_sec >= a.tv_sec, "time: and the wall clock did not move back");
 }
