@@ -241,9 +241,11 @@ static struct client *next_reader(void)
     return best && ld_readable(&ld, best->rreq.length) ? best : NULL;
 }
 
-/* Copy input for cl's READ rq (ld_readable) into its payload. Returns the
+/* Copy input for cl's READ rq into its payload, as take (ld_read, or
+ * ld_read_expired once its VTIME ran out) hands it over. Returns the
  * READ's result. */
-static long read_now(struct client *cl, const struct ipc_slot *rq)
+static long read_with(struct client *cl, const struct ipc_slot *rq,
+                      long (*take)(struct ldisc *, uint8_t *, size_t))
 {
     uint64_t n = rq->length < sizeof(chunk) ? rq->length : sizeof(chunk);
     uint8_t *dst = ipc_payload(cl->conn, rq, rq->length, CHIME_PROT_WRITE);
@@ -251,10 +253,16 @@ static long read_now(struct client *cl, const struct ipc_slot *rq)
 
     if (!dst)
         return CHIME_EFAULT;
-    got = ld_read(&ld, chunk, n);
+    got = take(&ld, chunk, n);
     if (got > 0)
         memcpy(dst, chunk, (size_t)got);
     return got;
+}
+
+/* A READ that ld_readable says can be answered now. */
+static long read_now(struct client *cl, const struct ipc_slot *rq)
+{
+    return read_with(cl, rq, ld_read);
 }
 
 /* ---- read timers (VTIME) ---------------------------------------------------- */
@@ -286,20 +294,6 @@ static void timer_set(uint64_t dl, int force)
     syscall2(SYS_FUTEX_WAKE, (long)&timer_seq, 1);
 }
 
-static long read_expired(struct client *cl, const struct ipc_slot *rq)
-{
-    uint64_t n = rq->length < sizeof(chunk) ? rq->length : sizeof(chunk);
-    uint8_t *dst = ipc_payload(cl->conn, rq, rq->length, CHIME_PROT_WRITE);
-    long got;
-
-    if (!dst)
-        return CHIME_EFAULT;
-    got = ld_read_expired(&ld, chunk, n);
-    if (got > 0)
-        memcpy(dst, chunk, (size_t)got);
-    return got;
-}
-
 /* Answer the reads whose VTIME ran out, oldest first: the oldest gets what
  * is there, a younger one only ends (with 0) while nothing is, as the bytes
  * are the oldest reader's. Then give the timer the earliest deadline left.
@@ -327,7 +321,8 @@ static int read_timers(int force)
             dl = ld_read_deadline(&ld, cl->rstart, last_rx);
             if (dl <= now && (cl == oldest || ld.in_tail == ld.in_head)) {
                 cl->read_pending = 0;
-                finish(cl, &cl->rreq, cl == oldest ? read_expired(cl, &cl->rreq) : 0, 0);
+                finish(cl, &cl->rreq, cl == oldest ? read_with(cl, &cl->rreq, ld_read_expired) : 0,
+                       0);
                 moved = again = 1;
                 break; /* the oldest changed: look again */
             }
