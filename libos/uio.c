@@ -40,32 +40,48 @@ static ssize_t iov_total(const struct iovec *iov, int iovcnt)
     return (ssize_t)total;
 }
 
-ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+/* One read (out = 0) or write (out = 1) of n bytes at buf. */
+static ssize_t transfer(int fd, void *buf, size_t n, int out)
+{
+    return out ? write(fd, buf, n) : read(fd, buf, n);
+}
+
+/* Copy the first n bytes of the vector into b (gather), or b's first n
+ * bytes out into the vector (scatter). */
+static void iov_copy(const struct iovec *iov, int iovcnt, char *b, size_t n, int gather)
+{
+    for (int i = 0; i < iovcnt && n > 0; i++) {
+        size_t k = iov[i].iov_len < n ? iov[i].iov_len : n;
+
+        if (gather)
+            memcpy(b, iov[i].iov_base, k);
+        else
+            memcpy(iov[i].iov_base, b, k);
+        b += k;
+        n -= k;
+    }
+}
+
+static ssize_t vectored(int fd, const struct iovec *iov, int iovcnt, int out)
 {
     ssize_t total = iov_total(iov, iovcnt), r, done = 0;
+    char *b;
 
     if (total < 0)
         return -1;
     if (iovcnt == 1)
-        return read(fd, iov[0].iov_base, iov[0].iov_len);
-    if ((size_t)total <= UIO_BOUNCE_MAX) {
-        char *b = malloc(total > 0 ? (size_t)total : 1);
-
-        if (b != NULL) {
-            r = read(fd, b, (size_t)total);
-            for (int i = 0; r > 0 && i < iovcnt && done < r; i++) {
-                size_t k =
-                    iov[i].iov_len < (size_t)(r - done) ? iov[i].iov_len : (size_t)(r - done);
-
-                memcpy(iov[i].iov_base, b + done, k);
-                done += (ssize_t)k;
-            }
-            free(b);
-            return r;
-        }
+        return transfer(fd, iov[0].iov_base, iov[0].iov_len, out);
+    if ((size_t)total <= UIO_BOUNCE_MAX && (b = malloc(total > 0 ? (size_t)total : 1)) != NULL) {
+        if (out)
+            iov_copy(iov, iovcnt, b, (size_t)total, 1);
+        r = transfer(fd, b, (size_t)total, out);
+        if (!out && r > 0)
+            iov_copy(iov, iovcnt, b, (size_t)r, 0);
+        free(b);
+        return r;
     }
     for (int i = 0; i < iovcnt; i++) {
-        r = read(fd, iov[i].iov_base, iov[i].iov_len);
+        r = transfer(fd, iov[i].iov_base, iov[i].iov_len, out);
         if (r < 0)
             return done > 0 ? done : -1;
         done += r;
@@ -75,36 +91,12 @@ ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
     return done;
 }
 
+ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+    return vectored(fd, iov, iovcnt, 0);
+}
+
 ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
 {
-    ssize_t total = iov_total(iov, iovcnt), r, done = 0;
-
-    if (total < 0)
-        return -1;
-    if (iovcnt == 1)
-        return write(fd, iov[0].iov_base, iov[0].iov_len);
-    if ((size_t)total <= UIO_BOUNCE_MAX) {
-        char *b = malloc(total > 0 ? (size_t)total : 1);
-
-        if (b != NULL) {
-            size_t at = 0;
-
-            for (int i = 0; i < iovcnt; i++) {
-                memcpy(b + at, iov[i].iov_base, iov[i].iov_len);
-                at += iov[i].iov_len;
-            }
-            r = write(fd, b, at);
-            free(b);
-            return r;
-        }
-    }
-    for (int i = 0; i < iovcnt; i++) {
-        r = write(fd, iov[i].iov_base, iov[i].iov_len);
-        if (r < 0)
-            return done > 0 ? done : -1;
-        done += r;
-        if ((size_t)r < iov[i].iov_len)
-            break;
-    }
-    return done;
+    return vectored(fd, iov, iovcnt, 1);
 }
