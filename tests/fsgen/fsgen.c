@@ -1,6 +1,7 @@
 /* fsgen: the operation generator (see fsgen.h). */
 #include "fsgen.h"
 
+#include <fcntl.h>
 #include <string.h>
 
 static uint64_t next_rand(uint64_t *s)
@@ -414,4 +415,17 @@ void fsgen_done(struct fsgen *g, const struct fsgen_op *op, long result)
     default:
         break;
     }
+}
+
+int fsgen_posix_flags(uint32_t f)
+{
+    int o = (f & FSGEN_O_ACCMODE) == FSGEN_O_WRONLY ? O_WRONLY
+            : (f & FSGEN_O_ACCMODE) == FSGEN_O_RDWR ? O_RDWR
+                                                    : O_RDONLY;
+    o |= f & FSGEN_O_CREAT ? O_CREAT : 0;
+    o |= f & FSGEN_O_EXCL ? O_EXCL : 0;
+    o |= f & FSGEN_O_TRUNC ? O_TRUNC : 0;
+    o |= f & FSGEN_O_APPEND ? O_APPEND : 0;
+    o |= f & FSGEN_O_DIRECTORY ? O_DIRECTORY : 0;
+    return o;
 }

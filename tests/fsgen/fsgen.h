@@ -110,4 +110,7 @@ void fsgen_fill(uint64_t seed, void *buf, size_t len);
 
 const char *fsgen_kind_name(enum fsgen_kind k);
 
+/* The POSIX open() flags (O_*) for FSGEN_O_* flags f. */
+int fsgen_posix_flags(uint32_t f);
+
 #endif

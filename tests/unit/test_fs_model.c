@@ -69,19 +69,6 @@ static void hpath(const struct run *rn, const char *rel, char *out, size_t n)
         abort();
 }
 
-static int host_flags(uint32_t f)
-{
-    int o = (f & FSGEN_O_ACCMODE) == FSGEN_O_WRONLY ? O_WRONLY
-            : (f & FSGEN_O_ACCMODE) == FSGEN_O_RDWR ? O_RDWR
-                                                    : O_RDONLY;
-    o |= f & FSGEN_O_CREAT ? O_CREAT : 0;
-    o |= f & FSGEN_O_EXCL ? O_EXCL : 0;
-    o |= f & FSGEN_O_TRUNC ? O_TRUNC : 0;
-    o |= f & FSGEN_O_APPEND ? O_APPEND : 0;
-    o |= f & FSGEN_O_DIRECTORY ? O_DIRECTORY : 0;
-    return o;
-}
-
 /* The generator's flags are the protocol's (fsgen.h mirrors FS_O_*). */
 _Static_assert(FSGEN_O_CREAT == FS_O_CREAT && FSGEN_O_EXCL == FS_O_EXCL &&
                    FSGEN_O_TRUNC == FS_O_TRUNC && FSGEN_O_APPEND == FS_O_APPEND &&
@@ -126,7 +113,7 @@ static int apply(struct run *rn, const struct fsgen_op *op, long *hr, long *fr)
     switch (op->kind) {
     case FSGEN_OPEN:
         t = &rn->tc[op->client];
-        *hr = host_ret(rn->host_fd[f] = open(hp, host_flags(op->flags), op->mode));
+        *hr = host_ret(rn->host_fd[f] = open(hp, fsgen_posix_flags(op->flags), op->mode));
         r = tc_open(t, abs1, op->flags, op->mode);
         if (r >= 0) {
             rn->handle[f] = r;

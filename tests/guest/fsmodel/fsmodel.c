@@ -90,19 +90,6 @@ static uint64_t hash(uint64_t h, const void *p, size_t n)
 
 #define HASH_START 0xcbf29ce484222325ull
 
-static int open_flags(uint32_t f)
-{
-    int o = (f & FSGEN_O_ACCMODE) == FSGEN_O_WRONLY ? O_WRONLY
-            : (f & FSGEN_O_ACCMODE) == FSGEN_O_RDWR ? O_RDWR
-                                                    : O_RDONLY;
-    o |= f & FSGEN_O_CREAT ? O_CREAT : 0;
-    o |= f & FSGEN_O_EXCL ? O_EXCL : 0;
-    o |= f & FSGEN_O_TRUNC ? O_TRUNC : 0;
-    o |= f & FSGEN_O_APPEND ? O_APPEND : 0;
-    o |= f & FSGEN_O_DIRECTORY ? O_DIRECTORY : 0;
-    return o;
-}
-
 /* What both systems must agree on in a stat: the type and permission bits,
  * and for non-directories the size and link count (a directory's size and
  * link count are each file system's own business). */
@@ -136,7 +123,7 @@ static long apply(struct model *m, const struct fsgen_op *op, uint64_t *h)
     *h = 0;
     switch (op->kind) {
     case FSGEN_OPEN:
-        r = *fd = open(p1, open_flags(op->flags), (mode_t)op->mode);
+        r = *fd = open(p1, fsgen_posix_flags(op->flags), (mode_t)op->mode);
         return r < 0 ? -1 : 0; /* descriptor numbers are not compared */
     case FSGEN_CLOSE:
         r = close(*fd);
