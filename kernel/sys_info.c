@@ -16,6 +16,7 @@
 #include "space.h"
 #include "thread.h"
 #include "uintr.h"
+#include "vm.h"
 #include <chime/errno.h>
 #include <chime/layout.h>
 #include <chime/sysinfo.h>
@@ -36,27 +37,6 @@ void sysinfo_space_remove(struct space *s)
 }
 
 /* ---- processes ------------------------------------------------------------- */
-
-/* User pages mapped in the table at pa, level 2 (root) to 0. The root's
- * entries above CHIME_USER_TOP are the kernel's and are skipped. The cost
- * follows the tables present, as pt_destroy's does. */
-static uint64_t count_pages(uint64_t pa, int level)
-{
-    const uint64_t *pt = phys_to_virt(pa);
-    unsigned n = level == 2 ? (unsigned)(CHIME_USER_TOP >> 30) : 512;
-    uint64_t pages = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        uint64_t pte = pt[i];
-        if (!(pte & PTE_V))
-            continue;
-        if (PTE_LEAF(pte))
-            pages += (pte & PTE_U) ? 1ull << (9 * level) : 0;
-        else if (level > 0)
-            pages += count_pages(PTE_TO_PA(pte), level - 1);
-    }
-    return pages;
-}
 
 static void proc_record(const struct space *s, struct sysinfo_proc *r)
 {
@@ -88,7 +68,7 @@ static void proc_record(const struct space *s, struct sysinfo_proc *r)
     else
         r->state = running ? SYSINFO_RUNNING : ready ? SYSINFO_READY : SYSINFO_BLOCKED;
     r->status = s->state == S_ALIVE ? 0 : s->exit_status;
-    r->pages = s->root ? count_pages(s->root, 2) : 0;
+    r->pages = s->root ? pt_user_pages(s->root) : 0;
 }
 
 /* ---- services and connections ----------------------------------------------- */

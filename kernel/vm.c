@@ -72,6 +72,36 @@ static void pt_free_table(uint64_t pa, int level)
     frame_free(pa);
 }
 
+/* User pages mapped under the table at pa of `level` (a leaf there maps
+ * 512^level pages). */
+static uint64_t pt_count_table(uint64_t pa, int level)
+{
+    const uint64_t *pt = table(pa);
+    uint64_t pages = 0;
+
+    for (int i = 0; i < PT_ENTRIES; i++) {
+        uint64_t pte = pt[i];
+        if (!(pte & PTE_V))
+            continue;
+        if (PTE_LEAF(pte))
+            pages += (pte & PTE_U) ? 1ull << (9 * level) : 0;
+        else if (level > 0)
+            pages += pt_count_table(PTE_TO_PA(pte), level - 1);
+    }
+    return pages;
+}
+
+uint64_t pt_user_pages(uint64_t root)
+{
+    const uint64_t *pt = table(root);
+    uint64_t pages = 0;
+
+    for (int i = 0; i < PT_KERNEL_FIRST; i++)
+        if ((pt[i] & PTE_V) && !PTE_LEAF(pt[i]))
+            pages += pt_count_table(PTE_TO_PA(pt[i]), 1);
+    return pages;
+}
+
 void pt_destroy(uint64_t root)
 {
     uint64_t *pt = table(root);

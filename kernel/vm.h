@@ -14,6 +14,9 @@
 uint64_t pt_create(uint64_t kernel_root);
 /* Free every user-half table and every frame an owned leaf holds, then the root. */
 void pt_destroy(uint64_t root);
+/* User pages the table maps (for ps): the cost follows the tables present,
+ * as pt_destroy's does. */
+uint64_t pt_user_pages(uint64_t root);
 
 /* Leaf PTE slot for va, or NULL. With create, missing tables are allocated
  * (NULL if memory runs out). */

@@ -90,6 +90,18 @@ static void test_unmap_and_destroy_return_frames(void **state)
     assert_int_equal(sim_pool.nfree, before);
 }
 
+static void test_user_pages_counts_what_is_mapped(void **state)
+{
+    uint64_t root = pt_create(kroot);
+    assert_int_equal(pt_user_pages(root), 0); /* the kernel half is not counted */
+    assert_int_equal(pt_map_range(root, 0x10000, 16 * PAGE_SIZE, 0, CHIME_PROT_READ), 0);
+    assert_int_equal(pt_map_range(root, 0x3000000000ull, 4 * PAGE_SIZE, 0, CHIME_PROT_READ), 0);
+    assert_int_equal(pt_user_pages(root), 20);
+    pt_unmap_range(root, 0x10000, 3 * PAGE_SIZE);
+    assert_int_equal(pt_user_pages(root), 17);
+    pt_destroy(root);
+}
+
 static void test_physical_range_not_owned(void **state)
 {
     uint64_t before = sim_pool.nfree;
@@ -243,6 +255,7 @@ int main(void)
         cmocka_unit_test_setup(test_overlap_refused_whole, setup),
         cmocka_unit_test_setup(test_out_of_memory_rolls_back, setup),
         cmocka_unit_test_setup(test_unmap_and_destroy_return_frames, setup),
+        cmocka_unit_test_setup(test_user_pages_counts_what_is_mapped, setup),
         cmocka_unit_test_setup(test_physical_range_not_owned, setup),
         cmocka_unit_test_setup(test_protect, setup),
         cmocka_unit_test_setup(test_unmap_frees_emptied_tables, setup),
